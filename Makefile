@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+, pip, make):
+#   make demo   run the main job on the shipped sample bundle
+#   make test   run the test suite
+# Each creates .venv/ when missing (or when pyproject.toml changed) and installs into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SAMPLE := oshakit/data/sample
+YEAR   ?= 2025
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/oshakit run $(SAMPLE) --year $(YEAR) --out reports/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check oshakit tests bench
+
+clean:
+	rm -rf $(VENV) reports/20* .pytest_cache

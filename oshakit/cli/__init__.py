@@ -1,0 +1,52 @@
+"""The ``oshakit`` command line: thin subcommands over the package.
+
+Each module in this package that defines ``register(subparsers)`` adds one or
+more subcommands; a subcommand's handler takes the parsed namespace and returns
+an exit code (0 ok, 1 problems found in the data, 2 usage or input errors).
+Command modules import heavy libraries (Great Expectations, reportlab,
+papermill) inside their handlers so that ``oshakit --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from oshakit.errors import OshakitError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oshakit",
+        description="Audited OSHA recordkeeping (Forms 300, 300A, 301, ITA) from case bundles.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except OshakitError as exc:
+        print(f"oshakit {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"oshakit {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
