@@ -278,7 +278,8 @@ def _read_file(file: Path) -> _Parsed:
 
     frame, n_key_rejects = _check_keys(frame, kind, problems)
     rejected_rows += n_key_rejects
-    frame, cells = _type_columns(frame, kind, problems)
+    frame, cells, n_unparsed_keys = _type_columns(frame, kind, problems)
+    rejected_rows += n_unparsed_keys
     missing = [c for c in kind.columns if c.required and c.name not in frame.columns]
     for col in missing:
         problems.add(1, col.name, "", "missing_column",
@@ -455,8 +456,12 @@ _FORMATS_TEXT = "YYYY-MM-DD HH:MM:SS, YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS, MM/DD/YYY
 
 
 def _type_columns(frame: pd.DataFrame, kind: schema.Kind, problems: _Problems
-                  ) -> tuple[pd.DataFrame, int]:
-    """Convert every known column to its type; a cell that fails is NA and rejected."""
+                  ) -> tuple[pd.DataFrame, int, int]:
+    """Convert every known column to its type; a cell that fails is NA and rejected.
+
+    Returns the typed frame, the number of rejected cells and the number of rows
+    rejected because a key column could not be parsed.
+    """
     out: dict[str, pd.Series] = {schema.LINE: frame[schema.LINE]}
     lines = frame[schema.LINE].to_numpy()
     rejected_cells = 0
@@ -490,7 +495,7 @@ def _type_columns(frame: pd.DataFrame, kind: schema.Kind, problems: _Problems
     known = [c for c in kind.column_names if c in typed.columns]
     extra = [c for c in typed.columns if c not in known and c != schema.LINE]
     typed = typed[[schema.LINE, *known, *extra]].reset_index(drop=True)
-    return typed, rejected_cells
+    return typed, rejected_cells, int(key_fail.sum())
 
 
 def _rule(col_type: str) -> str:
