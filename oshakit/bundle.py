@@ -387,12 +387,28 @@ def _canonical(cell: str) -> str:
 
 def _parse(body: bytes, header: list[str], delim: str, expected: int, name: str
            ) -> pd.DataFrame | None:
-    frame = pd.read_csv(
-        io.BytesIO(body), sep=delim, header=None, skiprows=1, names=header, dtype=str,
-        keep_default_na=False, na_filter=False, engine="c", skip_blank_lines=False,
-        encoding="utf-8", encoding_errors="replace",
-    )
-    return frame if len(frame) == expected else None
+    """Parse well-formed records with pyarrow's multi-threaded CSV reader, all as text.
+
+    Returns None when the reader disagrees with the record scanner (a stray
+    quote inside an unquoted field), so the caller can take the exact slow path.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if table.num_rows != expected:
+        return None
+    return table.to_pandas().astype("str")
 
 
 def _parse_python(data: bytes, header: list[str], delim: str, records: _Records,
