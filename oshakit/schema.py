@@ -64,8 +64,10 @@ CASE_TYPES = (
 #: Case types that belong on the OSHA log (blank counts too).
 OSHA_CASE_TYPES = ("Injury",)
 #: Work-related values; numeric codes are normalised to the words.
-WORK_RELATED = {"yes": "Yes", "no": "No", "undetermined": "Undetermined", "n/a": "N/A",
-                "1": "Yes", "0": "No", "2": "Undetermined"}
+WORK_RELATED = {
+    "yes": "Yes", "no": "No", "undetermined": "Undetermined", "n/a": "N/A",
+    "1": "Yes", "0": "No", "2": "Undetermined",
+}
 #: ``incidents.osha_itype`` -> Form 300 column M.
 ITYPES = {"I": "M1", "S": "M2", "R": "M3", "P": "M4", "H": "M5", "A": "M6"}
 ITYPE_LABELS = {
@@ -77,7 +79,8 @@ ITYPE_LABELS = {
     "M6": "All other illnesses",
 }
 STATUS_CODES = ("0", "1", "2")  # incidents.status: created, open, closed
-ROW_STATUS = ("0", "1", "2")  # accommodations.status / restriction active: deleted|no, active, revised
+#: accommodations.status and restriction `active`: deleted (no), active, revised
+ROW_STATUS = ("0", "1", "2")
 ACCOM_TYPES = (
     "Work Location",
     "Transitional Duty",
@@ -96,9 +99,11 @@ LACERATION_TYPES = ("Laceration", "Puncture")
 ESTABLISHMENT_TYPES = ("1", "2", "3")
 SEXES = ("M", "F")
 US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI UM"
-).split()
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "UM",
+)
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def _cols(table: str, spec: list[tuple]) -> tuple[Column, ...]:
     return tuple(out)
 
 
-T, C, F, D, TM, I, N = "text", "code", "flag", "datetime", "time", "int", "number"
+T, C, F, D, TM, INT, NUM = "text", "code", "flag", "datetime", "time", "int", "number"
 
 ENCOUNTERS = Kind(
     name="encounters",
@@ -193,8 +198,8 @@ ENCOUNTERS = Kind(
             ("incidents.hospital_city", T),
             ("incidents.hospital_state", T),
             ("incidents.hospital_zip", T),
-            ("incidents.days_away", I),
-            ("incidents.days_restricted", I),
+            ("incidents.days_away", INT),
+            ("incidents.days_restricted", INT),
             ("incidents.workcomp_completed_dt", D),
             ("incident_extended_fields.ca_dwc_1_form", D),
         ],
@@ -349,10 +354,10 @@ EMPLOYMENT = Kind(
         "employment",
         [
             ("establishment_code", T, True),
-            ("year", I, True),
-            ("annual_average_employees", N),
-            ("total_hours_worked", N),
-            ("peak_employees", I),
+            ("year", INT, True),
+            ("annual_average_employees", NUM),
+            ("total_hours_worked", NUM),
+            ("peak_employees", INT),
         ],
     ),
 )

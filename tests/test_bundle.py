@@ -75,7 +75,8 @@ def test_a_file_of_unknown_kind_is_reported_and_its_rows_accounted(tmp_path, mak
 
 
 def test_two_files_of_one_kind_are_refused_unless_concatenated(tmp_path, make_bundle):
-    files = {"e1.csv": enc("E1,P1,id:ext_id\n"), "e2.csv": enc("E2,P2,id:ext_id\nE1,P9,id:ext_id\n")}
+    files = {"e1.csv": enc("E1,P1,id:ext_id\n"),
+             "e2.csv": enc("E2,P2,id:ext_id\nE1,P9,id:ext_id\n")}
     with pytest.raises(BundleError, match="2 files hold encounters data"):
         make_bundle(tmp_path, files)
     b = load_bundle(tmp_path, concat=True)
@@ -298,7 +299,8 @@ def test_a_key_that_cannot_be_parsed_rejects_the_row(tmp_path, make_bundle):
 
 
 def test_every_message_names_file_line_and_column(tmp_path, make_bundle):
-    b = make_bundle(tmp_path, {"enc.csv": enc("E1,P1,id:ext_id,2024-99-99\n", "encounters.serv_date")})
+    files = {"enc.csv": enc("E1,P1,id:ext_id,2024-99-99\n", "encounters.serv_date")}
+    b = make_bundle(tmp_path, files)
     assert b.rejects.loc[0, "message"].startswith("enc.csv:2 [encounters.serv_date]: '2024-99-99'")
 
 
