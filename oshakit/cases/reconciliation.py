@@ -1,0 +1,193 @@
+"""``reconcile``: a loaded bundle -> the cases of the OSHA log, explained and accounted for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from oshakit.cases import accounting, classify, columns, days, ehcompat, explain, spans
+from oshakit.cases import exceptions as X
+from oshakit.cases import names as N
+from oshakit.cases.build import Built, build
+from oshakit.cases.policy import Policy
+from oshakit.cases.privacy import suspected as suspected_privacy
+from oshakit.cases.text import column, num
+from oshakit.errors import PolicyError
+
+#: Columns of ``Reconciliation.cases``, in order (the contract with forms, ITA, summary).
+CASE_COLUMNS = [
+    "case_key", "case_number", "establishment_code", "year", "on_log", "log_reason",
+    "employee_pat_id", "employee_pat_id_type", "employee_name", "privacy", "log_name",
+    "job_title", "date_of_injury", "time_of_event", "time_unknown", "location", "description",
+    "outcome", "days_away", "days_restricted", "days_estimated", "itype", "body_parts",
+    "natures", "employee_street", "employee_city", "employee_state", "employee_zip",
+    "date_of_birth", "date_of_hire", "sex", "physician", "facility_name", "facility_street",
+    "facility_city", "facility_state", "facility_zip", "emergency_room", "hospitalized",
+    "time_started_work", "nar_before_incident", "nar_what_happened", "nar_injury_illness",
+    "nar_object_substance", "date_of_death", "explanation",
+]
+LOG_ORDER = ["establishment_code", "date_of_injury", "case_number"]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The result of :func:`reconcile`.
+
+    ``cases``: one row per case (:data:`CASE_COLUMNS`); ``log``: the cases on the log, by
+    establishment, date of injury and case number; ``exceptions``; ``accounting``;
+    ``eh_diff``: cases whose K, L or outcome differ under ``eh_compat``; the ``policy``
+    and ``year`` they were computed with.
+    """
+
+    cases: pd.DataFrame
+    log: pd.DataFrame
+    exceptions: pd.DataFrame
+    accounting: pd.DataFrame
+    eh_diff: pd.DataFrame
+    policy: Policy
+    year: int | None = None
+
+    def explain(self, case: str) -> str:
+        """The explanation of a case, by case number or case key."""
+        hit = self.cases[(self.cases["case_number"] == case) | (self.cases["case_key"] == case)]
+        if hit.empty:
+            raise KeyError(f"no case {case!r}")
+        return str(hit["explanation"].iloc[0])
+
+
+def reconcile(bundle, policy: Policy | None = None, year: int | None = None,
+              *, today: dt.date | None = None) -> Reconciliation:
+    """Build, classify, count and explain every case of ``bundle``.
+
+    ``year``: keep only the cases (and exceptions) of that log year; None = every year.
+    ``today``: the run date (default: today), used by the default as-of and ``eh_compat``.
+    """
+    policy = policy or Policy()
+    if year is not None and not isinstance(year, int | np.integer):
+        raise PolicyError(f"year must be an integer such as 2024, not {year!r}")
+    today = today or dt.date.today()
+    built = build(bundle)
+    cases = built.cases
+    span_rows = spans.collect(built.children, built.files, built.parts)
+
+    death = classify.died(cases)
+    legacy = (_legacy(cases, N.LEGACY_AWAY), _legacy(cases, N.LEGACY_RESTRICTED))
+    counted = {eh: _count(cases, span_rows, policy.with_eh_compat(eh), today, death, legacy)
+               for eh in (False, True)}  # the chosen reading, and the other for eh_diff
+    span_out, d = counted[policy.eh_compat]
+    crit = classify.criteria(cases)
+    on_log, log_reason = classify.log_status(cases, crit)
+    outcomes = {eh: classify.outcome(on_log, death, c[1]) for eh, c in counted.items()}
+    marked = column(cases, N.PRIVACY, "boolean").fillna(False).to_numpy(bool)
+    suspect, reasons = suspected_privacy(cases, built.children)
+    privacy = marked | (policy.privacy_auto & suspect)
+    number, generated = columns.case_numbers(cases)
+    cases["case_number"] = number
+
+    out = _table(cases, built, number, on_log, log_reason, privacy, outcomes[policy.eh_compat], d)
+    parts = built.parts + classify.contradictions(
+        cases, crit, on_log, death, d["away_total"].to_numpy(), out["itype"],
+        built.files["encounters"])
+    parts += _privacy_parts(cases, built, suspect & ~marked, reasons, policy.privacy_auto)
+    parts += _legacy_parts(cases, built, d, *legacy)
+    ex = X.finish(parts, out)
+    eh_diff = ehcompat.diff(out, counted[False][1], counted[True][1], outcomes[False],
+                            outcomes[True], policy.cap)
+    acct = accounting.account(built, out, year, getattr(bundle, "accounting", None))
+
+    facts = out.assign(
+        _encounters=cases["_encounters"], _opening_line=cases["_opening_line"],
+        _est_source=cases["_est_source"], _generated=generated, _died=death, _marked=marked,
+        _suspected=suspect, _reasons=reasons,
+    )
+    if year is not None:
+        ex = ex[ex["year"].isna() | (ex["year"] == year)].reset_index(drop=True)
+        eh_diff = eh_diff[eh_diff["year"] == year].reset_index(drop=True)
+        facts, d, span_out = _select(cases["year"].to_numpy() == year, facts, d, span_out)
+    # The explanations: the one per-case Python loop, so only for the cases returned.
+    facts["explanation"] = pd.Series(explain.explain(
+        facts, d, span_out, cap=policy.effective_cap, encounters_file=built.files["encounters"],
+    ), index=facts.index, dtype="str")
+    out = facts[CASE_COLUMNS].sort_values(LOG_ORDER, kind="stable", na_position="last")
+    out = out.reset_index(drop=True)
+    log = out[out["on_log"]].reset_index(drop=True)
+    return Reconciliation(out, log, ex, acct, eh_diff, policy, year)
+
+
+def _legacy(cases: pd.DataFrame, col: str) -> np.ndarray:
+    """A legacy day total per case; -1 when blank or -1 ("compute")."""
+    values = column(cases, col, "Int64").astype("Int64").fillna(-1)
+    return values.to_numpy(dtype="int64")
+
+
+def _count(cases, span_rows, policy: Policy, today, death, legacy):
+    clk = days.clock(cases["date_of_injury"], cases["year"].to_numpy(), policy, today)
+    return days.count(span_rows, clk, cap=policy.effective_cap, eh_compat=policy.eh_compat,
+                      died=death, legacy_away=legacy[0], legacy_restricted=legacy[1])
+
+
+def _table(cases, built: Built, number, on_log, log_reason, privacy, outcome,
+           d) -> pd.DataFrame:
+    """The contract's case columns (all but the explanation), one row per case."""
+    items = columns.injury_items(built.children, len(cases))
+    out = columns.form_columns(cases, items)
+    out.insert(0, "case_key", cases["case_key"].astype("str"))
+    out.insert(1, "case_number", number)
+    out.insert(2, "establishment_code", cases["establishment_code"].astype("str"))
+    out.insert(3, "year", cases["year"].astype("int64"))
+    out["on_log"] = on_log
+    out["log_reason"] = pd.Series(log_reason, index=cases.index, dtype="str")
+    out["privacy"] = privacy
+    out["log_name"] = out["employee_name"].where(~privacy, columns.PRIVACY_NAME).astype("str")
+    description = columns.description(items["items"], cases, privacy, built.children)
+    out["description"] = pd.Series(description, index=cases.index).replace("", pd.NA)
+    out["description"] = out["description"].astype("str")
+    out["outcome"] = outcome
+    out["days_away"] = pd.array(d["days_away"].to_numpy(), dtype="Int64")
+    out["days_restricted"] = pd.array(d["days_restricted"].to_numpy(), dtype="Int64")
+    out["days_estimated"] = d["days_estimated"].to_numpy(bool)
+    out["itype"] = classify.itype(cases)
+    return out
+
+
+def _privacy_parts(cases, built: Built, rows_mask, reasons, auto: bool) -> list[pd.DataFrame]:
+    rows = np.flatnonzero(rows_mask)
+    if not len(rows):
+        return []
+    then = ": applied (privacy_auto)" if auto else ": the employee's name would be on the log"
+    return [X.part(
+        "PRIVACY_SUSPECTED", file=built.files["encounters"],
+        line=cases["_opening_line"].to_numpy()[rows], column=N.PRIVACY, case=rows,
+        message="looks like a privacy case (" + reasons[rows]
+        + ") but incidents.privacy_case is not set" + then,
+    )]
+
+
+def _legacy_parts(cases, built: Built, d, la, lr) -> list[pd.DataFrame]:
+    """Legacy totals that differ from the spans (the spans are used)."""
+    k, l_ = d["days_away"].to_numpy(), d["days_restricted"].to_numpy()
+    differ = d["has_spans"].to_numpy() & (((la >= 0) & (la != k)) | ((lr >= 0) & (lr != l_)))
+    rows = np.flatnonzero(differ)
+    if not len(rows):
+        return []
+    return [X.part(
+        "LEGACY_DAYS_MISMATCH", file=built.files["encounters"],
+        line=cases["_opening_line"].to_numpy()[rows], column=N.LEGACY_AWAY, case=rows,
+        message="legacy totals days_away=" + num(la[rows]) + ", days_restricted="
+        + num(lr[rows]) + " differ from the spans: K=" + num(k[rows]) + ", L=" + num(l_[rows])
+        + " (the spans are used)",
+    )]
+
+
+def _select(keep: np.ndarray, facts: pd.DataFrame, d: pd.DataFrame, span_out: pd.DataFrame):
+    """Keep some cases; the spans' case numbers follow."""
+    sel = np.flatnonzero(keep)
+    renumber = np.full(len(keep), -1, dtype="int64")
+    renumber[sel] = np.arange(len(sel))
+    spans_kept = span_out[keep[span_out["_case"].to_numpy()]]
+    spans_kept = spans_kept.assign(_case=renumber[spans_kept["_case"].to_numpy()])
+    return (facts.iloc[sel].reset_index(drop=True), d.iloc[sel].reset_index(drop=True),
+            spans_kept)
