@@ -1,0 +1,215 @@
+"""The CSV files OSHA's Injury Tracking Application accepts (recordkeeping.md section 9).
+
+``form300a_frame`` gives one 300A row per establishment with employment data for the
+year (zero-case establishments included), ``case_data_frame`` one row per case on the
+log, both with exactly the spec's columns, in order, and its codes. Text longer than
+OSHA takes is cut to the limit and each cut is reported as an exception, never silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from oshakit.summary import normalize_digits
+
+FORM300A_COLUMNS = [
+    "establishment_name",
+    "ein",
+    "company_name",
+    "street_address",
+    "city",
+    "state",
+    "zip",
+    "naics_code",
+    "industry_description",
+    "size",
+    "establishment_type",
+    "year_filing_for",
+    "annual_average_employees",
+    "total_hours_worked",
+    "no_injuries_illnesses",
+    "total_deaths",
+    "total_dafw_cases",
+    "total_djtr_cases",
+    "total_other_cases",
+    "total_dafw_days",
+    "total_djtr_days",
+    "total_injuries",
+    "total_skin_disorders",
+    "total_respiratory_conditions",
+    "total_poisonings",
+    "total_hearing_loss",
+    "total_other_illnesses",
+    "change_reason",
+]
+CASE_DATA_COLUMNS = [
+    "establishment_name",
+    "year_of_filing",
+    "case_number",
+    "job_title",
+    "date_of_incident",
+    "incident_location",
+    "incident_description",
+    "incident_outcome",
+    "dafw_num_away",
+    "djtr_num_tr",
+    "type_of_incident",
+    "date_of_birth",
+    "date_of_hire",
+    "sex",
+    "treatment_facility_type",
+    "treatment_in_patient",
+    "time_started_work",
+    "time_of_incident",
+    "time_unknown",
+    "nar_before_incident",
+    "nar_what_happened",
+    "nar_injury_illness",
+    "nar_object_substance",
+    "date_of_death",
+]
+EXCEPTION_COLUMNS = [
+    "file",
+    "line",
+    "column",
+    "case_number",
+    "code",
+    "severity",
+    "message",
+    "establishment_code",
+    "year",
+]
+OUTCOME_CODES = {"G": 1, "H": 2, "I": 3, "J": 4}
+TYPE_CODES = {"M1": 1, "M2": 2, "M3": 3, "M4": 4, "M5": 5, "M6": 6}
+#: ITA column -> most characters OSHA accepts.
+TEXT_LIMITS = {
+    "case_number": 100,
+    "job_title": 255,
+    "incident_location": 255,
+    "incident_description": 255,
+}
+FILES = {
+    "ita_300a": "ita_300a.csv",
+    "ita_case_data": "ita_case_data.csv",
+    "exceptions": "exceptions.csv",
+    "ita_checks": "ita_checks.csv",
+}
+
+
+def form300a_frame(summaries: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The ITA 300A CSV rows for ``year``: one per establishment with employment data."""
+    s = summaries[summaries["year"] == year]
+    employment = ["annual_average_employees", "total_hours_worked", "peak_employees"]
+    s = s[s[employment].notna().any(axis=1)].reset_index(drop=True)
+    out = s.reindex(columns=FORM300A_COLUMNS).copy()
+    for col in ("ein", "zip", "naics_code"):
+        out[col] = s[col].map(normalize_digits, na_action="ignore").astype("str")
+    out["state"] = s["state"].astype("str").str.strip().str.upper()
+    out["year_filing_for"] = year
+    out["change_reason"] = pd.Series(pd.NA, index=out.index, dtype="str")
+    return out[FORM300A_COLUMNS]
+
+
+def case_data_frame(rec: Any, summaries: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The ITA case data CSV rows for ``year``: one per case on the log (Forms 300 and 301)."""
+    return _case_data(rec, summaries, year)[0]
+
+
+def _case_data(rec: Any, summaries: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Case data rows and the exceptions for text cut to OSHA's limits."""
+    log = rec.log[rec.log["year"] == year].reset_index(drop=True)
+    names = summaries.loc[summaries["year"] == year, ["establishment_code", "establishment_name"]]
+    name = log[["establishment_code"]].merge(names, on="establishment_code", how="left")
+    unknown = log["time_unknown"].astype("boolean").fillna(False)
+    sex = log["sex"].astype("str").str.strip().str.upper()
+    out = pd.DataFrame(
+        {
+            "establishment_name": name["establishment_name"].to_numpy(),
+            "year_of_filing": year,
+            "case_number": log["case_number"].astype("str"),
+            "job_title": log["job_title"].astype("str"),
+            "date_of_incident": _date(log["date_of_injury"]),
+            "incident_location": log["location"].astype("str"),
+            "incident_description": log["description"].astype("str"),
+            "incident_outcome": log["outcome"].map(OUTCOME_CODES).astype("Int64"),
+            "dafw_num_away": log["days_away"].astype("Int64"),
+            "djtr_num_tr": log["days_restricted"].astype("Int64"),
+            "type_of_incident": log["itype"].map(TYPE_CODES).astype("Int64"),
+            "date_of_birth": _date(log["date_of_birth"]),
+            "date_of_hire": _date(log["date_of_hire"]),
+            "sex": sex.where(sex.isin(["M", "F"])),
+            "treatment_facility_type": _flag(log["emergency_room"]),
+            "treatment_in_patient": _flag(log["hospitalized"]),
+            "time_started_work": log["time_started_work"].astype("str"),
+            "time_of_incident": log["time_of_event"].astype("str").mask(unknown),
+            "time_unknown": unknown.astype("int64"),
+            "nar_before_incident": log["nar_before_incident"].astype("str"),
+            "nar_what_happened": log["nar_what_happened"].astype("str"),
+            "nar_injury_illness": log["nar_injury_illness"].astype("str"),
+            "nar_object_substance": log["nar_object_substance"].astype("str"),
+            "date_of_death": _date(log["date_of_death"]),
+        }
+    )
+    cuts = []
+    for col, limit in TEXT_LIMITS.items():
+        long = out[col].str.len() > limit
+        for pos in long[long.fillna(False)].index:
+            text = out.at[pos, col]
+            cuts.append(
+                {
+                    "file": FILES["ita_case_data"],
+                    "line": pos + 2,  # header is line 1
+                    "column": col,
+                    "case_number": log.at[pos, "case_number"],
+                    "code": "ITA_TEXT_TRUNCATED",
+                    "severity": "warning",
+                    "message": f"case {log.at[pos, 'case_number']}: {col} has {len(text)} "
+                    f"characters; OSHA's ITA takes at most {limit}, so the file carries the "
+                    f"first {limit}: {text[:limit]!r}",
+                    "establishment_code": log.at[pos, "establishment_code"],
+                    "year": year,
+                }
+            )
+        out[col] = out[col].str.slice(0, limit)
+    return out[CASE_DATA_COLUMNS], pd.DataFrame(cuts, columns=EXCEPTION_COLUMNS)
+
+
+def _date(values: pd.Series) -> pd.Series:
+    """MM/DD/YYYY text, NA when missing."""
+    return pd.to_datetime(values, errors="coerce").dt.strftime("%m/%d/%Y").astype("str")
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    """1 yes, 0 no, NA unknown."""
+    return values.astype("boolean").astype("Int64")
+
+
+def write_ita_files(
+    rec: Any, summaries: pd.DataFrame, checks: pd.DataFrame, out_dir: str | Path, year: int
+) -> dict[str, Path]:
+    """Write the ITA 300A and case data CSVs, the year's exceptions (reconciliation
+    exceptions plus ITA truncations) and the ITA checks into ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cases, cuts = _case_data(rec, summaries, year)
+    exceptions = rec.exceptions
+    in_year = exceptions["year"].isna() | exceptions["year"].eq(year).fillna(False)
+    exceptions = exceptions[in_year]
+    extra = [c for c in exceptions.columns if c not in EXCEPTION_COLUMNS]
+    exceptions = pd.concat(
+        [df for df in (exceptions, cuts) if len(df)] or [cuts], ignore_index=True
+    ).reindex(columns=EXCEPTION_COLUMNS + extra)
+    frames = {
+        "ita_300a": form300a_frame(summaries, year),
+        "ita_case_data": cases,
+        "exceptions": exceptions,
+        "ita_checks": checks[checks["year"] == year],
+    }
+    paths = {}
+    for key, frame in frames.items():
+        paths[key] = out_dir / FILES[key]
+        frame.to_csv(paths[key], index=False)
+    return paths
