@@ -1,0 +1,90 @@
+"""Hand-made ITA frames and helpers shared by the tests of ``oshakit.ita``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from oshakit.ita.client import ITAClient
+from oshakit.ita.export import CASE_DATA_COLUMNS, FORM300A_COLUMNS
+from oshakit.ita.submit import ITAInputs
+from oshakit.ita.token import Token
+
+TOKEN = "s3cr3t-test-token-XYZ"
+YEAR = 2024
+
+
+def form300a_rows() -> list[dict]:
+    """Two establishments: North Plant (120 employees, 2 cases), South Office (12, none)."""
+    north = {
+        "establishment_name": "North Plant", "ein": "123456789", "company_name": "Acme Inc",
+        "street_address": "1 Mill Rd", "city": "Albany", "state": "NY", "zip": "12207",
+        "naics_code": "332710", "industry_description": "Machine shops", "size": 22,
+        "establishment_type": 1, "year_filing_for": YEAR, "annual_average_employees": 120,
+        "total_hours_worked": 240000, "no_injuries_illnesses": 1, "total_deaths": 0,
+        "total_dafw_cases": 1, "total_djtr_cases": 1, "total_other_cases": 0,
+        "total_dafw_days": 5, "total_djtr_days": 10, "total_injuries": 2,
+        "total_skin_disorders": 0, "total_respiratory_conditions": 0, "total_poisonings": 0,
+        "total_hearing_loss": 0, "total_other_illnesses": 0, "change_reason": None,
+    }
+    south = {**north, "establishment_name": "South Office", "street_address": "9 Elm St",
+             "size": 1, "annual_average_employees": 12, "total_hours_worked": 24000,
+             "no_injuries_illnesses": 2, "total_dafw_cases": 0, "total_djtr_cases": 0,
+             "total_dafw_days": 0, "total_djtr_days": 0, "total_injuries": 0}
+    return [north, south]
+
+
+def case_rows() -> list[dict]:
+    base = {
+        "establishment_name": "North Plant", "year_of_filing": YEAR, "job_title": "Machinist",
+        "incident_location": "Press shop", "incident_description": "Cut on left hand",
+        "type_of_incident": 1, "date_of_birth": "06/23/1980", "date_of_hire": "03/15/2015",
+        "sex": "F", "treatment_facility_type": 0, "treatment_in_patient": 0,
+        "time_started_work": "07:00", "time_of_incident": "09:20", "time_unknown": 0,
+        "nar_before_incident": "Feeding stock into the press",
+        "nar_what_happened": "The blade guard slipped and the blade cut the hand",
+        "nar_injury_illness": "Laceration to the left palm",
+        "nar_object_substance": "Press blade", "date_of_death": None,
+    }
+    return [
+        {**base, "case_number": "2024-001", "date_of_incident": "02/03/2024",
+         "incident_outcome": 2, "dafw_num_away": 5, "djtr_num_tr": 0},
+        {**base, "case_number": "2024-002", "date_of_incident": "05/07/2024",
+         "incident_outcome": 3, "dafw_num_away": 0, "djtr_num_tr": 10, "sex": "M"},
+    ]
+
+
+def employees() -> pd.DataFrame:
+    return pd.DataFrame({"employees.pat_id": ["1", "2"], "employees.first_name": ["Maria", "Tom"],
+                         "employees.last_name": ["Kowalski", "Okafor"]})
+
+
+def inputs(cases: list[dict] | None = None, rows: list[dict] | None = None, **kw) -> ITAInputs:
+    return ITAInputs(
+        year=YEAR,
+        form300a=pd.DataFrame(rows if rows is not None else form300a_rows(),
+                              columns=FORM300A_COLUMNS),
+        case_data=pd.DataFrame(cases if cases is not None else case_rows(),
+                               columns=CASE_DATA_COLUMNS),
+        codes={"North Plant": "N1", "South Office": "S1"},
+        employees=employees(),
+        **kw,
+    )
+
+
+def client(server, **kw) -> ITAClient:
+    """A client with tiny timeouts and no real waiting between tries."""
+    opts = {"timeout": (1.0, 0.2), "backoff": 0.0, "retries": 3, "sleep": lambda s: None}
+    return ITAClient(server.base_url, Token(TOKEN), **{**opts, **kw})
+
+
+def server_summary(server) -> dict:
+    """Per establishment name: (300A count, sorted case numbers, submission count)."""
+    st = server.store
+    out = {}
+    for eid, e in st.establishments.items():
+        out[e["establishment_name"]] = (
+            sum(f["establishment_id"] == eid for f in st.form300a.values()),
+            sorted(c["case_number"] for c in st.cases.values() if c["establishment_id"] == eid),
+            sum(s["establishment_id"] == eid for s in st.submissions.values()),
+        )
+    return out

@@ -1,0 +1,135 @@
+"""The ITA client against the rehearsal server: timeouts, retries, envelopes, the token."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from ita_support import TOKEN, client
+
+from oshakit.errors import ITAError
+from oshakit.ita.client import (
+    PRODUCTION_URL,
+    SANDBOX_URL,
+    ITAClient,
+    Reply,
+    TokenRejected,
+    UncertainWrite,
+    case_outcomes,
+)
+from oshakit.ita.fake_server import FakeITAServer, Fault
+from oshakit.ita.token import Token, load_token
+
+ESTABLISHMENT = {"establishment_name": "Depot", "address": {"street": "2 Dock St",
+                 "city": "Troy", "state": "NY", "zip": "12180"},
+                 "naics": {"naics_code": "493110"}, "size": 1, "establishment_type": 1}
+
+
+@pytest.fixture
+def server():
+    with FakeITAServer(token=TOKEN) as s:
+        yield s
+
+
+def test_base_urls_are_osha_production_and_preview():
+    assert PRODUCTION_URL == "https://www.osha.gov/oshaApi/v1"
+    assert SANDBOX_URL == "https://preview.osha.gov/oshaApi/v1"
+
+
+def test_reads_are_retried_through_drops_timeouts_and_5xx(server):
+    server.inject(Fault("drop", method="GET"), Fault("delay", method="GET", delay=0.5),
+                  Fault("500", method="GET"))
+    c = client(server, retries=3)
+    assert c.list_establishments() == []
+    assert server.requests == [("GET", "/establishments")] * 4
+
+
+def test_reads_give_up_after_the_retries(server):
+    server.inject(Fault("drop", method="GET", times=5))
+    with pytest.raises(ITAError, match="no answer after 3 tries"):
+        client(server, retries=2).list_establishments()
+
+
+def test_retry_after_is_honoured_for_429_and_503(server):
+    waits: list[float] = []
+    server.inject(Fault("429", method="POST", retry_after=7), Fault("503", method="POST",
+                                                                    retry_after=3))
+    reply = client(server, sleep=waits.append).create_establishment(ESTABLISHMENT)
+    assert reply.ok and waits == [7.0, 3.0]
+    assert len(server.store.establishments) == 1
+
+
+def test_backoff_doubles_without_retry_after(server):
+    waits: list[float] = []
+    server.inject(Fault("500", method="GET", times=3))
+    client(server, backoff=0.5, sleep=waits.append).list_establishments()
+    assert waits == [0.5, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("kind", ["drop", "lost", "500", "delay"])
+def test_a_post_with_unknown_outcome_is_never_resent(server, kind):
+    server.inject(Fault(kind, method="POST", delay=0.5))
+    with pytest.raises(UncertainWrite):
+        client(server).create_establishment(ESTABLISHMENT)
+    assert [r for r in server.requests if r[0] == "POST"] == [("POST", "/establishments")]
+
+
+def test_a_200_with_errors_saved_nothing(server):
+    reply = client(server).create_establishment({**ESTABLISHMENT, "size": 7})
+    assert reply.status == 200 and not reply.ok
+    assert "size: must be 1, 21, 22 or 3" in reply.error_text()
+    assert server.store.establishments == {}
+
+
+def test_html_403_means_a_bad_token(server):
+    bad = ITAClient(server.base_url, Token("wrong"), timeout=(1, 1))
+    with pytest.raises(TokenRejected, match="token is missing, invalid or expired"):
+        bad.list_establishments()
+
+
+def test_array_outcomes_are_per_object(server):
+    c = client(server)
+    est = c.create_establishment(ESTABLISHMENT).results[0]
+    good = {"establishment": {"id": est["id"]}, "year_of_filing": 2024, "case_number": "A1",
+            "job_title": "Clerk", "date_of_incident": "01/02/2024", "incident_location": "Dock",
+            "incident_description": "Strain", "incident_outcome": 4, "type_of_incident": 1,
+            "date_of_birth": "01/01/1990", "date_of_hire": "01/01/2020",
+            "treatment_facility_type": 0, "treatment_in_patient": 0,
+            "nar_before_incident": "Lifting", "nar_what_happened": "Twisted",
+            "nar_injury_illness": "Back strain", "nar_object_substance": "Box"}
+    bad = {**good, "case_number": "A2", "incident_outcome": 9}
+    sent = [good, bad]
+    reply = c.add_case_data(sent)
+    outcomes = case_outcomes(reply, sent)
+    assert [(o.case_number, o.ok) for o in outcomes] == [("A1", True), ("A2", False)]
+    assert "incident_outcome" in outcomes[1].errors[0]
+    assert [x["case_number"] for x in c.case_data_for_establishment(est["id"])] == ["A1"]
+
+
+def test_case_outcomes_without_indexed_errors():
+    reply = Reply("POST", "/forms/caseData", 200, False, [], ["server down for the test"])
+    (o,) = case_outcomes(reply, [{"case_number": "X"}])
+    assert not o.ok and o.errors == ["server down for the test"]
+
+
+def test_token_never_logged(server, caplog):
+    caplog.set_level(logging.DEBUG, logger="oshakit.ita")
+    server.inject(Fault("drop", method="GET"))
+    c = client(server)
+    c.list_establishments()
+    assert "Authorization" in caplog.text and TOKEN not in caplog.text
+    assert TOKEN not in repr(c) and TOKEN not in repr(c._token) and TOKEN not in str(c._token)
+    logging.getLogger("oshakit.ita").info("header was Bearer %s", TOKEN)
+    logging.getLogger("oshakit.ita").warning("a careless message with %s in it", TOKEN)
+    assert TOKEN not in caplog.text and "a careless message with *** in it" in caplog.text
+
+
+def test_token_from_env_or_file(tmp_path):
+    assert load_token({"OSHAKIT_ITA_TOKEN": " abc \n"}).reveal() == "abc"
+    f = tmp_path / "token"
+    f.write_text("from-file\n")
+    assert load_token({"OSHAKIT_ITA_TOKEN_FILE": str(f)}).reveal() == "from-file"
+    with pytest.raises(ITAError, match="OSHAKIT_ITA_TOKEN"):
+        load_token({})
+    with pytest.raises(ITAError, match="cannot read"):
+        load_token({"OSHAKIT_ITA_TOKEN_FILE": str(tmp_path / "missing")})

@@ -1,0 +1,47 @@
+"""``notebooks/05_submit.ipynb`` runs on the shipped sample: a rehearsal against the fake server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from oshakit.ita.fake_server import FakeITAServer
+from oshakit.ita.ledger import Ledger
+
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_submit.ipynb"
+TOKEN = "notebook-rehearsal-token"
+
+
+def test_notebook_is_committed_clean_with_no_token_parameter():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and nb.metadata.kernelspec.name == "python3"
+    names = [line.split("=")[0].strip() for line in params[0].source.splitlines()]
+    assert names == ["bundle", "year", "establishment", "mode", "out_dir", "base_url",
+                     "change_reason"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None
+               for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_rehearsal_on_the_sample(tmp_path, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)  # inherited by the kernel
+    out = tmp_path / "ita"
+    with FakeITAServer(token=TOKEN) as server:
+        papermill.execute_notebook(
+            str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3",
+            parameters={"mode": "rehearsal", "base_url": server.base_url, "out_dir": str(out),
+                        "year": 2024},
+            progress_bar=False)
+        names = sorted(e["establishment_name"] for e in server.store.establishments.values())
+        submissions = len(server.store.submissions)
+    assert len(names) == 3 and submissions == 3
+    held = {e["establishment"] for e in Ledger(out).entries() if e["phase"] == "done"}
+    assert sorted(held) == names
+    text = (tmp_path / "run.ipynb").read_text()
+    assert TOKEN not in text and "every gate passed" in text
+    assert all(TOKEN not in p.read_text() for p in out.rglob("*") if p.is_file())
+    assert json.loads((out / "gates.json").read_text())["ok"] is True
