@@ -158,8 +158,9 @@ def write_outputs(
     result: Result, out_dir: str | Path | None, *, ita: bool = False
 ) -> dict[str, Path]:
     """Write the reconciliation and summary tables as CSV into ``out_dir`` (nothing when
-    None); with ``ita`` (and a year) also the ITA files, whose ``exceptions.csv`` is the
-    year's exceptions plus ITA truncations."""
+    None); with ``ita`` (and a year) also the ITA files into ``out_dir/ita/`` (their
+    ``exceptions.csv`` is the year's exceptions plus ITA truncations, so it must not
+    replace the reconciliation's own)."""
     if out_dir is None:
         return {}
     out_dir = Path(out_dir)
@@ -188,5 +189,7 @@ def write_outputs(
     if ita and result.year is not None:
         from oshakit.ita.export import write_ita_files
 
-        paths |= write_ita_files(rec, result.summaries, result.checks, out_dir, result.year)
+        ita_dir = out_dir / "ita"
+        files = write_ita_files(rec, result.summaries, result.checks, ita_dir, result.year)
+        paths |= {f"ita/{name}": path for name, path in files.items()}
     return paths

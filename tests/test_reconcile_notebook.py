@@ -29,8 +29,9 @@ def test_notebook_runs_on_the_sample(tmp_path):
         parameters={"year": 2024, "out_dir": str(out), "establishment": "PLT03",
                     "case": "2024-PLT03-0008"},
     )
-    assert {"log.csv", "summary_300a.csv", "ita_300a.csv", "ita_checks.csv"} <= {
-        p.name for p in out.iterdir()}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*.csv")}
+    assert {"log.csv", "exceptions.csv", "summary_300a.csv", "ita/ita_300a.csv",
+            "ita/ita_case_data.csv", "ita/exceptions.csv", "ita/ita_checks.csv"} <= written
     log = pd.read_csv(out / "log.csv")
     assert (log.year == 2024).all()
     cases = pd.read_csv(out / "cases.csv").set_index("case_number")
