@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from oshakit.cases.exceptions import COLUMNS as EXCEPTION_COLUMNS
 from oshakit.summary import normalize_digits
 
 FORM300A_COLUMNS = [
@@ -70,17 +71,6 @@ CASE_DATA_COLUMNS = [
     "nar_injury_illness",
     "nar_object_substance",
     "date_of_death",
-]
-EXCEPTION_COLUMNS = [
-    "file",
-    "line",
-    "column",
-    "case_number",
-    "code",
-    "severity",
-    "message",
-    "establishment_code",
-    "year",
 ]
 OUTCOME_CODES = {"G": 1, "H": 2, "I": 3, "J": 4}
 TYPE_CODES = {"M1": 1, "M2": 2, "M3": 3, "M4": 4, "M5": 5, "M6": 6}
