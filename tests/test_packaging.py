@@ -22,6 +22,7 @@ def test_environment_yml_matches_pyproject_runtime_dependencies():
     text = (ROOT / "environment.yml").read_text()
     dependencies = text.split("dependencies:", 1)[1]
     for line in dependencies.splitlines():
+        line = line.split("#", 1)[0].rstrip()
         m = re.match(r"^\s+-\s+(\S.*)$", line)
         if m and not m.group(1).startswith(("python", "pip")):
             name, spec = _split(m.group(1))

@@ -1,0 +1,71 @@
+"""``oshakit forms``: OSHA Forms 300, 300A and 301 (and the privacy case list) as PDFs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "forms",
+        help="render OSHA Forms 300, 300A and 301 of a year as PDFs",
+        description="Write DIR/<establishment>/form300.pdf, form300a.pdf, form301.pdf and, "
+        "when there are privacy cases, privacy_cases.pdf and privacy_cases.csv (the only "
+        "files that hold their names).",
+    )
+    p.add_argument("bundle", metavar="BUNDLE", help="folder of the case bundle's CSV files")
+    p.add_argument("--year", type=int, required=True, help="log year")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder")
+    p.add_argument("--establishment", metavar="CODE", help="only this establishment")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="date open spans run to, YYYY-MM-DD (default: end of the log year, or today)",
+    )
+    p.add_argument(
+        "--cap",
+        choices=("combined", "per_column", "none"),
+        default="combined",
+        help="180-day cap policy (default: combined)",
+    )
+    p.add_argument("--certifier-name", metavar="NAME", help="300A company executive")
+    p.add_argument("--certifier-title", metavar="TITLE", help="their title")
+    p.add_argument("--certifier-phone", metavar="PHONE", help="their phone")
+    p.add_argument("--certifier-date", metavar="DATE", help="date signed")
+    p.add_argument(
+        "--paper",
+        choices=("legal", "letter"),
+        default="legal",
+        help="Form 300 paper: landscape legal (default) or letter (scaled)",
+    )
+    p.set_defaults(handler=forms_command)
+
+
+def forms_command(args: argparse.Namespace) -> int:
+    from oshakit.errors import BundleError
+    from oshakit.forms import render_forms
+    from oshakit.pipeline import check_establishment, run
+
+    path = Path(args.bundle)
+    if not path.is_dir():
+        raise BundleError(f"bundle folder not found: {path}")
+    result = run(path, args.year, cap=args.cap, as_of=args.as_of)
+    check_establishment(result, args.establishment)
+    certifier = {
+        "name": args.certifier_name,
+        "title": args.certifier_title,
+        "phone": args.certifier_phone,
+        "date": args.certifier_date,
+    }
+    written = render_forms(
+        result, args.out, args.year, establishment=args.establishment,
+        certifier=certifier, paper=args.paper,
+    )
+    log = result.rec.log
+    for code, files in written.items():
+        n = int(((log["establishment_code"] == code) & (log["year"] == args.year)).sum())
+        print(f"{code} {args.year}: {n:,} case(s) on the log")
+        for path in files.values():
+            print(f"  {path}")
+    return 0

@@ -1,0 +1,37 @@
+"""``notebooks/04_forms.ipynb``: committed clean, and renders the forms of the sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "04_forms.ipynb"
+
+
+def test_notebook_is_committed_clean():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and nb.metadata.kernelspec.name == "python3"
+    names = [line.split("=")[0].strip() for line in params[0].source.splitlines()]
+    assert names == ["bundle", "year", "out_dir", "establishment", "certifier_name",
+                     "certifier_title", "certifier_phone"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None
+               for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_renders_and_shows_the_forms(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "forms"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters={"out_dir": str(out), "establishment": "PLT01",
+                    "certifier_name": "Ana Souza"},
+    )
+    assert {p.name for p in (out / "PLT01").iterdir()} >= {"form300.pdf", "form300a.pdf",
+                                                           "form301.pdf"}
+    run = nbformat.read(tmp_path / "run.ipynb", as_version=4)
+    images = [o for c in run.cells if c.cell_type == "code" for o in c.outputs
+              if "image/png" in o.get("data", {})]
+    assert len(images) == 3
