@@ -1,0 +1,90 @@
+"""The chart value every chart function returns, and byte-stable saving.
+
+Figures are built with ``matplotlib.figure.Figure`` on an explicit Agg canvas:
+no pyplot, so no global figure registry, no display needed, and a user's own
+pyplot backend in JupyterLab is left alone.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+#: Okabe-Ito colours (readable by colour-blind readers and in grey print).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+DPI = 120
+#: Fixed SVG id salt: the same figure gives the same SVG bytes on every run.
+SVG_SALT = "oshakit"
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A figure plus the numbers it plots (``data``), named for its files.
+
+    Displays itself as PNG in Jupyter (``_repr_png_``), so a notebook cell that
+    ends with a chart shows it. Once saved, it displays the saved PNG's bytes
+    (what you see is the file, with no second rendering); after changing the
+    figure, save again or call :meth:`png`.
+    """
+
+    name: str
+    figure: Figure
+    data: pd.DataFrame
+    _saved_png: list[bytes] = field(default_factory=list, init=False, repr=False)
+
+    def save(self, directory: str | Path) -> dict[str, Path]:
+        return save(self, directory)
+
+    def png(self) -> bytes:
+        """The figure rendered now as PNG."""
+        return _png(self.figure)
+
+    def _repr_png_(self) -> bytes:
+        return self._saved_png[-1] if self._saved_png else self.png()
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def new_figure(width: float = 8.0, height: float = 4.5, **kwargs) -> Figure:
+    """A Figure on an Agg canvas with constrained layout."""
+    fig = Figure(figsize=(width, height), layout="constrained", **kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save(fig: Figure | Chart, directory: str | Path, name: str | None = None) -> dict[str, Path]:
+    """Write ``<name>.png`` and ``<name>.svg`` into ``directory``; same figure, same bytes.
+
+    PNG and SVG carry no date or software version; SVG ids use a fixed salt.
+    Returns ``{"png": path, "svg": path}``.
+    """
+    chart = fig if isinstance(fig, Chart) else None
+    if chart is not None:
+        name, fig = name or chart.name, chart.figure
+    if not name:
+        raise ValueError("save() needs a name for the files")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {"png": directory / f"{name}.png", "svg": directory / f"{name}.svg"}
+    png = _png(fig)
+    paths["png"].write_bytes(png)
+    if chart is not None:
+        chart._saved_png[:] = [png]
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")  # the SVG keeps the PNG's layout: one layout pass, not two
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
+            fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        fig.set_layout_engine(engine)
+    return paths

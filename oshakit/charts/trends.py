@@ -1,0 +1,145 @@
+"""Every trend chart for a bundle in one call: what ``notebooks/03_trends.ipynb`` shows.
+
+Runs the pipeline, keeps the years and establishments asked for, builds each chart and
+the rates table, and (with ``out_dir``) writes ``charts/<name>.png|.svg`` and
+``rates_table.csv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from oshakit.charts.figure import Chart, save
+from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
+from oshakit.charts.rates import rates_by_year, rates_table
+from oshakit.errors import OshakitError
+
+#: File (in ``out_dir``) of the rates table behind the charts.
+RATES_TABLE_FILE = "rates_table.csv"
+
+
+@dataclass
+class Trends:
+    """The charts (by name, in display order), the rates table and the run behind them."""
+
+    charts: dict[str, Chart]
+    rates: pd.DataFrame
+    years: list[int]
+    establishments: list[str] | None
+    result: Any = field(repr=False)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Chart:
+        return self.charts[name]
+
+    def save(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write every chart and the rates table into ``out_dir`` (see :func:`write`)."""
+        self.files = write(self, out_dir)
+        return self.files
+
+
+def _as_list(value: Any) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _years(value: Iterable[int] | int | None) -> list[int] | None:
+    years = _as_list(value)
+    if years is None:
+        return None
+    try:
+        return sorted({int(y) for y in years})
+    except (TypeError, ValueError):
+        raise OshakitError(f"years must be whole numbers, not {value!r}") from None
+
+
+def trends(
+    bundle: Any = None,
+    years: Iterable[int] | int | None = None,
+    establishments: Iterable[str] | str | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    cap: str = "combined",
+    as_of: Any = None,
+) -> Trends:
+    """Build every trend chart for ``bundle`` (path, Bundle or None for the shipped sample).
+
+    ``years``: the years to show (None: every year in the bundle); ``establishments``: the
+    codes to keep (None: all; an unknown code is an error). ``cap`` and ``as_of`` are the
+    reconciliation policy, as in :func:`oshakit.pipeline.run`.
+    """
+    from oshakit import pipeline
+
+    wanted = _years(years)
+    codes = _as_list(establishments)
+    one_year = wanted[0] if wanted and len(wanted) == 1 else None
+    result = pipeline.run(bundle, one_year, cap=cap, as_of=as_of)
+    for code in codes or []:
+        pipeline.check_establishment(result, code)
+
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        mask = pd.Series(True, index=frame.index)
+        if wanted is not None:
+            mask &= frame["year"].isin(wanted)
+        if codes is not None:
+            mask &= frame["establishment_code"].isin(codes)
+        return frame[mask].reset_index(drop=True)
+
+    log, summaries, rates_df = keep(result.rec.log), keep(result.summaries), keep(result.rates)
+    found = {int(y) for y in (*summaries["year"], *log["year"])}
+    shown = (
+        wanted if wanted is not None else list(range(min(found), max(found) + 1) if found else [])
+    )
+    built = [
+        cases_per_month(log, shown),
+        rates_by_year(rates_df),
+        days_by_year(log, shown),
+        pareto(log, "body_parts"),
+        pareto(log, "natures"),
+        by_illness_type(log),
+    ]
+    if codes:
+        for chart in built:
+            _name_scope(chart, codes)
+    out = Trends(
+        charts={chart.name: chart for chart in built},
+        rates=rates_table(summaries, rates_df),
+        years=shown,
+        establishments=codes,
+        result=result,
+    )
+    if out_dir is not None:
+        out.save(out_dir)
+    return out
+
+
+def _name_scope(chart: Chart, codes: list[str]) -> None:
+    """Add the establishment codes to the chart's title: a saved file says whose it is."""
+    scope = ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} establishments"
+    fig = chart.figure
+    if fig.get_suptitle():
+        fig.suptitle(f"{fig.get_suptitle()} - {scope}")
+    else:
+        ax = fig.axes[0]
+        ax.set_title(f"{ax.get_title()} - {scope}")
+
+
+def write(trends: Trends, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``out_dir/charts/<name>.png`` and ``.svg`` for every chart and
+    ``out_dir/rates_table.csv``; returns the paths keyed by their path under ``out_dir``."""
+    out_dir = Path(out_dir)
+    files: dict[str, Path] = {}
+    for name, chart in trends.charts.items():
+        for kind, path in save(chart, out_dir / "charts", name).items():
+            files[f"charts/{name}.{kind}"] = path
+    files[RATES_TABLE_FILE] = path = out_dir / RATES_TABLE_FILE
+    trends.rates.to_csv(path, index=False)
+    return files
