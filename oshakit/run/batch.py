@@ -1,0 +1,350 @@
+"""The year-end batch: every notebook of the pipeline, per establishment-year, in parallel.
+
+Notebooks that declare an ``establishment``/``establishments`` parameter run once per
+establishment into ``<out>/<year>/<code>/``; the others (``01_profile`` validates the whole
+bundle, paying Great Expectations' import once) run once per year into
+``<out>/<year>/_bundle/``. Each notebook ``NN_name.ipynb`` is executed to
+``<unit>/NN_name.ipynb`` with an HTML copy ``<unit>/NN_name.html`` and writes its artifacts
+into ``<unit>/NN_name/`` (its ``out_dir``). A unit whose inputs, notebooks and parameters
+are unchanged and whose recorded outputs are intact is skipped unless ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oshakit.errors import BundleError, OshakitError
+from oshakit.run.manifest import BUNDLE_UNIT, MANIFEST, Entry, Manifest, sha256_file
+
+#: The pipeline, in order; 05_submit (ITA) is deliberately not part of the batch.
+BATCH_NOTEBOOKS = ("01_profile", "02_reconcile", "03_trends", "04_forms")
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+_PER_ESTABLISHMENT = {"establishment", "establishments"}
+
+
+@dataclass
+class Unit:
+    """One establishment-year (or the year's ``_bundle`` unit): what a worker executes."""
+
+    name: str
+    year: int
+    root: Path  # <out>/<year>
+    notebooks: list[tuple[Path, dict[str, Any]]]  # (source notebook, parameters)
+    input_hash: str
+
+
+def run_batch(
+    bundle: str | Path | None,
+    year: int,
+    out: str | Path,
+    establishments: Iterable[str] | None = None,
+    jobs: int | None = None,
+    as_of: str | dt.date | None = None,
+    force: bool = False,
+    executor: Executor | None = None,
+    notebooks_dir: str | Path | None = None,
+    progress: bool = True,
+) -> Manifest:
+    """Run the notebook pipeline for ``year`` on ``bundle`` (None: the shipped sample).
+
+    ``establishments``: codes to run (default: every establishment in the bundle).
+    ``jobs``: size of the local process pool (1 runs in this process); ignored when an
+    ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's
+    ``client.get_executor()``) is given. One unit's failure never stops the others: it is
+    recorded in the returned manifest (also saved as ``<out>/<year>/manifest.json``).
+    """
+    from oshakit.run.kernel import ensure_kernel
+
+    ensure_kernel()
+    year = int(year)
+    bundle_path = _bundle_path(bundle)
+    as_of = _iso_date(as_of)
+    notebooks = batch_notebooks(notebooks_dir)
+    declared = {nb: _declared(nb) for nb in notebooks}
+    per_est = [nb for nb in notebooks if declared[nb] & _PER_ESTABLISHMENT]
+    once = [nb for nb in notebooks if nb not in per_est]
+    known, years = _scope(bundle_path, year)
+    codes = known if establishments is None else list(establishments)
+    if per_est and not codes:
+        raise OshakitError(f"no establishment to run for {year}: pass --establishment CODE")
+    bad = [c for c in codes if not c or c[0] in "._" or any(ch in c for ch in "/\\\0")]
+    if bad:
+        raise OshakitError(f"establishment code(s) unusable as folder names: {bad}")
+
+    root = Path(out).resolve() / str(year)
+    manifest = Manifest.load(root / MANIFEST, year)
+    manifest.bundle = str(bundle_path)
+    bundle_digest = _bundle_digest(bundle_path)
+    # Trends look back over the bundle's years up to this one; every other notebook is
+    # about this year alone.
+    values = {"bundle": str(bundle_path), "year": year, "years": years, "as_of": as_of}
+    units = ([_unit(BUNDLE_UNIT, once, declared, values, root, bundle_digest)] if once else [])
+    units += [
+        _unit(code, per_est, declared,
+              values | {"establishment": code, "establishments": [code]}, root, bundle_digest)
+        for code in dict.fromkeys(codes)
+    ] if per_est else []
+    manifest.current = [u.name for u in units]
+
+    todo = []
+    for unit in units:
+        old = manifest.entries.get(unit.name)
+        if (not force and old is not None and old.status in ("ok", "skipped")
+                and old.input_hash == unit.input_hash and old.outputs_intact(root)):
+            old.status, old.duration = "skipped", 0.0
+        else:
+            todo.append(unit)
+    manifest.save()
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(units), desc=f"oshakit run {year}", unit="est-yr",
+               disable=not progress, initial=len(units) - len(todo))
+
+    def done(entry: Entry) -> None:
+        manifest.entries[entry.unit] = entry
+        manifest.save()
+        bar.set_postfix_str(f"{entry.unit} {entry.status}")
+        bar.update()
+
+    try:
+        _execute(todo, done, jobs, executor)
+    finally:
+        bar.close()
+    return manifest
+
+
+def batch_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
+    """The pipeline notebooks (01–04) present in ``notebooks_dir``, in order."""
+    folder = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    found = [folder / f"{name}.ipynb" for name in BATCH_NOTEBOOKS]
+    found = [nb for nb in found if nb.is_file()]
+    if not found:
+        raise OshakitError(f"no pipeline notebook ({', '.join(BATCH_NOTEBOOKS)}) in {folder}")
+    return found
+
+
+def execute_unit(unit: Unit) -> Entry:
+    """Execute one unit's notebooks in order (stopping at the first failure), write their
+    HTML copies, and return its manifest entry (a failing notebook is recorded in it,
+    not raised). This is the task sent to the executor."""
+    import papermill as pm
+
+    from oshakit.run.html import write_html
+    from oshakit.run.kernel import NoSuchKernel, engine_options, kernel_error
+
+    _quiet_papermill()
+    start = time.perf_counter()
+    ran_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    unit_dir = unit.root / unit.name
+    written: list[Path] = []
+    timings: list[dict[str, Any]] = []
+    error = None
+    for source, params in unit.notebooks:
+        target = unit_dir / source.name
+        artifacts = unit_dir / source.stem
+        for stale in (target, target.with_suffix(".html")):
+            stale.unlink(missing_ok=True)
+        shutil.rmtree(artifacts, ignore_errors=True)
+        artifacts.mkdir(parents=True)
+        t0 = time.perf_counter()
+        try:
+            pm.execute_notebook(source, target, parameters=params, cwd=str(artifacts),
+                                **engine_options())
+        except pm.PapermillExecutionError as exc:
+            error = {"notebook": source.name, "cell": exc.exec_count,
+                     "cell_index": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue}
+        except NoSuchKernel as exc:
+            error = {"notebook": source.name, "cell": None, "cell_index": None,
+                     "ename": "KernelError", "evalue": str(kernel_error(exc))}
+        except Exception as exc:  # a dead kernel, a timeout...: recorded, never raised
+            error = {"notebook": source.name, "cell": None, "cell_index": None,
+                     "ename": type(exc).__name__, "evalue": str(exc)}
+        timings.append({"notebook": source.name, "duration": round(time.perf_counter() - t0, 3),
+                        "cells": round(_cell_seconds(target), 3)})
+        if target.is_file():
+            written.append(target)
+            try:
+                written.append(write_html(target))
+            except Exception as exc:
+                error = error or {"notebook": source.name, "cell": None, "cell_index": None,
+                                  "ename": type(exc).__name__, "evalue": f"HTML copy: {exc}"}
+        written += sorted(p for p in artifacts.rglob("*") if p.is_file())
+        if error:
+            break
+    return Entry(
+        unit=unit.name,
+        year=unit.year,
+        status="failed" if error else "ok",
+        duration=round(time.perf_counter() - start, 3),
+        ran_at=ran_at,
+        input_hash=unit.input_hash,
+        parameters={source.name: params for source, params in unit.notebooks},
+        notebooks=timings,
+        outputs=[{"path": p.relative_to(unit.root).as_posix(), "sha256": sha256_file(p),
+                  "bytes": p.stat().st_size} for p in written],
+        error=error,
+    )
+
+
+def _execute(units: list[Unit], done: Callable[[Entry], None], jobs: int | None,
+             executor: Executor | None) -> None:
+    """Run ``units`` on ``executor`` (or a process pool of ``jobs``, or in-process)."""
+    if not units:
+        return
+    jobs = jobs or min(os.cpu_count() or 1, 4)
+    if executor is None and (jobs <= 1 or len(units) == 1):
+        for unit in units:
+            try:
+                entry = execute_unit(unit)
+            except Exception as exc:  # e.g. the reports folder is not writable
+                entry = _crashed(unit, exc)
+            done(entry)
+        return
+    own = executor is None
+    if own:
+        executor = ProcessPoolExecutor(max_workers=min(jobs, len(units)), mp_context=_context())
+    try:
+        futures: dict[Future, Unit] = {executor.submit(execute_unit, u): u for u in units}
+        for future in as_completed(futures):
+            try:
+                entry = future.result()
+            except Exception as exc:  # the worker itself died
+                entry = _crashed(futures[future], exc)
+            done(entry)
+    finally:
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _crashed(unit: Unit, exc: BaseException) -> Entry:
+    """The entry of a unit whose execution itself failed (not one of its notebooks)."""
+    return Entry(unit=unit.name, year=unit.year, status="failed", input_hash=unit.input_hash,
+                 parameters={s.name: p for s, p in unit.notebooks},
+                 error={"notebook": None, "cell": None, "cell_index": None,
+                        "ename": type(exc).__name__, "evalue": str(exc)})
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A forkserver whose server has imported papermill and nbconvert once (~2 s), so
+    workers start as fast as forks; unlike a plain fork it is safe in a process that
+    already ran kernels (zmq and event-loop state do not survive a fork)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["oshakit.run.batch", "oshakit.run.html", "oshakit.run.kernel",
+                                "papermill", "nbconvert", "nbformat"])
+    return ctx
+
+
+def _unit(name: str, notebooks: list[Path], declared: dict[Path, set[str]],
+          values: dict[str, Any], root: Path, bundle_digest: str) -> Unit:
+    plan = []
+    for nb in notebooks:
+        params = {k: v for k, v in values.items() if k in declared[nb]}
+        if "out_dir" in declared[nb]:
+            params["out_dir"] = str(root / name / nb.stem)
+        plan.append((nb, params))
+    from oshakit import __version__
+
+    key = {"version": __version__, "bundle": bundle_digest,
+           "notebooks": [[nb.name, sha256_file(nb), p] for nb, p in plan]}
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+    return Unit(name, int(values["year"]), root, plan, digest)
+
+
+def _quiet_papermill() -> None:
+    # papermill warns "Unable to parse line" / "Passed unknown parameter" for parameter
+    # lines with an "=" in their comment; notebook_parameters() reads those correctly.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+
+
+def _declared(notebook: Path) -> set[str]:
+    return set(notebook_parameters(notebook))
+
+
+def notebook_parameters(notebook: str | Path) -> list[str]:
+    """Names the notebook's ``parameters`` cell assigns. Parsed with ``ast``:
+    ``papermill.inspect_notebook`` drops lines whose comment holds an ``=``."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    names: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def _cell_seconds(notebook: Path) -> float:
+    """Seconds spent inside cells (papermill's per-cell durations) of an executed notebook."""
+    if not notebook.is_file():
+        return 0.0
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    return sum(c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells)
+
+
+def _bundle_path(bundle: str | Path | None) -> Path:
+    from oshakit.bundle import SAMPLE_BUNDLE
+
+    path = Path(bundle) if bundle is not None else SAMPLE_BUNDLE
+    if not path.is_dir():
+        raise BundleError(f"no bundle folder {path}")
+    return path.resolve()
+
+
+def _bundle_digest(path: Path) -> str:
+    """SHA-256 over the names and contents of the bundle's files."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.iterdir() if p.is_file()):
+        h.update(f"{f.name}\0{sha256_file(f)}\n".encode())
+    return h.hexdigest()
+
+
+def _scope(path: Path, year: int) -> tuple[list[str], list[int]]:
+    """The establishment codes to run for ``year`` (the establishments file plus those with
+    employment in ``year``) and the bundle's years up to ``year`` (employment years and
+    injury years), for the trends."""
+    from oshakit.bundle import load_bundle
+
+    b = load_bundle(path)
+    codes: set[str] = set()
+    years = {year}
+    if (est := b.get("establishments")) is not None:
+        codes |= set(est["establishments.establishment_code"].dropna())
+    if (emp := b.get("employment")) is not None:
+        years |= {int(y) for y in emp["employment.year"].dropna()}
+        emp = emp[emp["employment.year"] == year]
+        codes |= set(emp["employment.establishment_code"].dropna())
+    injured = b["encounters"]["incidents.inc_datetime"].dt.year.dropna()
+    years |= {int(y) for y in injured.unique()}
+    return sorted(codes), sorted(y for y in years if y <= year)
+
+
+def _iso_date(value: str | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+                ).isoformat()
+    except ValueError:
+        raise OshakitError(f"as-of date {value!r} is not YYYY-MM-DD") from None

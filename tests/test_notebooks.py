@@ -1,0 +1,116 @@
+"""Every notebook in notebooks/ is committed clean and parameterized; the real pipeline
+runs end to end through ``oshakit run`` on the shipped sample (one year, one establishment)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from oshakit.cli import main
+from oshakit.run import BATCH_NOTEBOOKS
+from oshakit.run.batch import notebook_parameters
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
+SECRET = re.compile(r"token|secret|password|passwd|api_?key|credential", re.IGNORECASE)
+
+
+def present(name: str) -> bool:
+    return (NOTEBOOKS / f"{name}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_notebook_is_committed_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_no_secret_is_a_parameter(path):
+    names = notebook_parameters(path)
+    assert names and not [name for name in names if SECRET.search(name)]
+
+
+def test_the_pipeline_notebooks_are_there():
+    assert present("01_profile") and present("02_reconcile")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    code = main(["run", str(Path(__file__).resolve().parents[1] / "oshakit/data/sample"),
+                 "--year", "2024", "--establishment", "PLT01", "--out", str(out),
+                 "--jobs", "2", "--no-progress"])
+    assert code == 0
+    return out / "2024"
+
+
+def test_every_pipeline_notebook_ran_with_an_html_copy(reports):
+    manifest = json.loads((reports / "manifest.json").read_text())
+    assert {e["unit"]: e["status"] for e in manifest["entries"]} == {
+        "_bundle": "ok", "PLT01": "ok"}
+    for name in (n for n in BATCH_NOTEBOOKS if present(n)):
+        unit = "_bundle" if name == "01_profile" else "PLT01"
+        nb = nbformat.read(reports / unit / f"{name}.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"]
+        params = nb.metadata.papermill.parameters
+        # trends look back over the bundle's years up to the run's year (2023 and 2024 here)
+        assert params.get("year") == 2024 or params.get("years") == [2023, 2024]
+        if unit == "PLT01":
+            assert "PLT01" in (params.get("establishment"), *params.get("establishments", []))
+        html = (reports / unit / f"{name}.html").read_text()
+        assert html.startswith("<!DOCTYPE html>") and "<style" in html
+
+
+def test_profile_outputs(reports):
+    out = reports / "_bundle" / "01_profile"
+    findings = pd.read_csv(out / "findings.csv")
+    assert {"file", "line", "column", "severity", "message"} <= set(findings.columns)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary
+    assert not pd.read_csv(out / "profile.csv").empty
+
+
+def test_reconcile_outputs(reports):
+    out = reports / "PLT01" / "02_reconcile"
+    log = pd.read_csv(out / "log.csv")
+    assert not log.empty and set(log["year"]) == {2024}
+    assert set(log["establishment_code"]) == {"PLT01"}
+    summary = pd.read_csv(out / "summary_300a.csv")
+    plt01 = summary[summary["establishment_code"] == "PLT01"]
+    on_log = log[log["establishment_code"] == "PLT01"]
+    # the 300A totals count the log's rows by outcome column G..J
+    for col, outcome in (("total_deaths", "G"), ("total_dafw_cases", "H"),
+                         ("total_djtr_cases", "I"), ("total_other_cases", "J")):
+        assert int(plt01[col].iloc[0]) == int((on_log["outcome"] == outcome).sum())
+
+
+def test_trends_outputs(reports):
+    charts = reports / "PLT01" / "03_trends" / "charts"
+    pngs, svgs = sorted(charts.glob("*.png")), sorted(charts.glob("*.svg"))
+    assert pngs and {p.stem for p in pngs} == {s.stem for s in svgs}
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    # the rates behind the charts: the one establishment, over the years up to the run's
+    table = pd.read_csv(reports / "PLT01" / "03_trends" / "rates_table.csv")
+    assert set(table["establishment_code"]) == {"PLT01"} and set(table["year"]) == {2023, 2024}
+
+
+def test_forms_outputs(reports):
+    from pypdf import PdfReader
+
+    pdfs = sorted((reports / "PLT01" / "04_forms").rglob("*.pdf"))
+    assert pdfs and all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+    # the 300A names the establishment run (from the shipped establishments.csv)
+    summary = next(p for p in pdfs if "300a" in p.name.lower())
+    text = " ".join(page.extract_text() for page in PdfReader(summary).pages)
+    assert "Great Plains Trailer Works" in text and "2024" in text
