@@ -58,6 +58,14 @@ class Result:
     checks: pd.DataFrame
     rates: pd.DataFrame
 
+    def for_establishment(self, code: str) -> Result:
+        """The same run restricted to one establishment (its log, exceptions, 300A, checks
+        and rates); the bundle and the row accounting stay whole."""
+        return Result(
+            self.bundle, self.rec.for_establishment(code), self.year,
+            for_establishment(self.summaries, code), for_establishment(self.checks, code),
+            for_establishment(self.rates, code))
+
     @property
     def failed_checks(self) -> pd.DataFrame:
         return self.checks[~self.checks["passed"]]
@@ -77,9 +85,11 @@ def run(
     as_of: Any = None,
     privacy_auto: bool = False,
     eh_compat: bool = False,
+    establishment: str | None = None,
 ) -> Result:
     """Load ``bundle`` (a path, a loaded Bundle, or None for the shipped sample), reconcile
-    it under the given policy, and compute the summaries, ITA checks and rates."""
+    it under the given policy, and compute the summaries, ITA checks and rates; with
+    ``establishment``, restrict the result to that (known) establishment."""
     from oshakit.bundle import Bundle, load_bundle
     from oshakit.cases import Policy, reconcile
     from oshakit.rates import rates
@@ -90,7 +100,11 @@ def run(
         bundle = load_bundle(bundle)
     rec = reconcile(bundle, policy=policy, year=year)
     summaries = summarize(rec, bundle, year=year)
-    return Result(bundle, rec, year, summaries, ita_checks(summaries), rates(summaries))
+    result = Result(bundle, rec, year, summaries, ita_checks(summaries), rates(summaries))
+    if establishment is None:
+        return result
+    check_establishment(result, establishment)
+    return result.for_establishment(establishment)
 
 
 def log_table(rec: Any, establishment: str | None = None) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from rec_stub import make_rec
 
@@ -44,3 +45,22 @@ def test_exceptions_by_severity_errors_first():
 
 def test_write_outputs_none_writes_nothing():
     assert pipeline.write_outputs(None, None) == {}
+
+
+def test_run_for_one_establishment_keeps_only_its_rows(tmp_path):
+    whole = pipeline.run(None, 2024)
+    one = pipeline.run(None, 2024, establishment="PLT02")
+    expected_cases = int((whole.rec.log["establishment_code"] == "PLT02").sum())
+    assert len(one.rec.log) == expected_cases > 0
+    assert set(one.summaries["establishment_code"]) == {"PLT02"}
+    assert set(one.rates["establishment_code"]) == {"PLT02"}
+    assert set(one.checks["establishment_code"]) == {"PLT02"}
+    pipeline.write_outputs(one, tmp_path, ita=True)
+    written = pd.read_csv(tmp_path / "log.csv")
+    assert set(written["establishment_code"]) == {"PLT02"}
+    assert len(pd.read_csv(tmp_path / "ita" / "ita_case_data.csv")) == expected_cases
+
+
+def test_run_for_an_unknown_establishment_is_a_clear_error():
+    with pytest.raises(OshakitError, match="no establishment 'NOPE'"):
+        pipeline.run(None, 2024, establishment="NOPE")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,17 @@ class Reconciliation:
     eh_diff: pd.DataFrame
     policy: Policy
     year: int | None = None
+
+    def for_establishment(self, code: str) -> Reconciliation:
+        """The same reconciliation restricted to one establishment's cases, exceptions and
+        EH comparison (the row accounting stays the bundle's)."""
+
+        def only(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["establishment_code"] == code].reset_index(drop=True)
+
+        return replace(
+            self, cases=only(self.cases), log=only(self.log),
+            exceptions=only(self.exceptions), eh_diff=only(self.eh_diff))
 
     def explain(self, case: str) -> str:
         """The explanation of a case, by case number or case key."""
