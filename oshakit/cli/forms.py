@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from oshakit.cli.options import add_policy_options, policy_kwargs
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -18,17 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, required=True, help="log year")
     p.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder")
     p.add_argument("--establishment", metavar="CODE", help="only this establishment")
-    p.add_argument(
-        "--as-of",
-        metavar="DATE",
-        help="date open spans run to, YYYY-MM-DD (default: end of the log year, or today)",
-    )
-    p.add_argument(
-        "--cap",
-        choices=("combined", "per_column", "none"),
-        default="combined",
-        help="180-day cap policy (default: combined)",
-    )
+    add_policy_options(p)
     p.add_argument("--certifier-name", metavar="NAME", help="300A company executive")
     p.add_argument("--certifier-title", metavar="TITLE", help="their title")
     p.add_argument("--certifier-phone", metavar="PHONE", help="their phone")
@@ -50,7 +42,7 @@ def forms_command(args: argparse.Namespace) -> int:
     path = Path(args.bundle)
     if not path.is_dir():
         raise BundleError(f"bundle folder not found: {path}")
-    result = run(path, args.year, cap=args.cap, as_of=args.as_of)
+    result = run(path, args.year, **policy_kwargs(args))
     check_establishment(result, args.establishment)
     certifier = {
         "name": args.certifier_name,

@@ -8,6 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from oshakit.cli.options import add_policy_options, policy_kwargs
+
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: Failed ITA checks printed by export-ita (all of them are in ita_checks.csv).
 MAX_SHOWN = 20
@@ -56,27 +58,7 @@ def _common(p: argparse.ArgumentParser, *, year_required: bool) -> None:
         required=year_required,
         help="log year" + ("" if year_required else " (default: every year)"),
     )
-    p.add_argument(
-        "--as-of",
-        metavar="DATE",
-        help="date open spans run to, YYYY-MM-DD (default: end of the log year, or today)",
-    )
-    p.add_argument(
-        "--cap",
-        choices=("combined", "per_column", "none"),
-        default="combined",
-        help="180-day cap policy (default: combined)",
-    )
-    p.add_argument(
-        "--privacy-auto",
-        action="store_true",
-        help="mark suspected privacy cases instead of only reporting them",
-    )
-    p.add_argument(
-        "--eh-compat",
-        action="store_true",
-        help="count days like Enterprise Health's own OSHA 300 report",
-    )
+    add_policy_options(p)
 
 
 def _run(args: argparse.Namespace):
@@ -86,14 +68,7 @@ def _run(args: argparse.Namespace):
     path = Path(args.bundle)
     if not path.is_dir():
         raise BundleError(f"bundle folder not found: {path}")
-    return run(
-        path,
-        args.year,
-        cap=args.cap,
-        as_of=args.as_of,
-        privacy_auto=args.privacy_auto,
-        eh_compat=args.eh_compat,
-    )
+    return run(path, args.year, **policy_kwargs(args))
 
 
 def log_command(args: argparse.Namespace) -> int:
