@@ -174,6 +174,16 @@ def test_every_accepted_datetime_format(tmp_path, make_bundle, text, expected):
     assert str(b["encounters"]["encounters.serv_date"].dtype) == "datetime64[ns]"
 
 
+def test_a_column_may_mix_the_accepted_formats(tmp_path, make_bundle):
+    rows = ("E1,P1,id:ext_id,03/05/2024\nE2,P2,id:ext_id,2024-03-06 07:15:00\n"
+            "E3,P3,id:ext_id,2024-03-07\nE4,P4,id:ext_id,03/08/2024 16:45\n")
+    b = make_bundle(tmp_path, {"e.csv": enc(rows, "encounters.serv_date")})
+    assert list(b["encounters"]["encounters.serv_date"]) == [
+        pd.Timestamp("2024-03-05"), pd.Timestamp("2024-03-06 07:15"),
+        pd.Timestamp("2024-03-07"), pd.Timestamp("2024-03-08 16:45")]
+    assert len(b.rejects) == 0
+
+
 @pytest.mark.parametrize("text", ["", "0000-00-00", "0000-00-00 00:00:00"])
 def test_empty_and_zero_dates_mean_no_value(tmp_path, make_bundle, text):
     b = make_bundle(tmp_path, {"e.csv": enc(f"E1,P1,id:ext_id,{text}\n", "encounters.serv_date")})
