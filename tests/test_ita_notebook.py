@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from oshakit.ita.fake_server import FakeITAServer
@@ -14,16 +13,6 @@ from oshakit.ita.ledger import Ledger
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_submit.ipynb"
 TOKEN = "notebook-rehearsal-token"
 
-
-def test_notebook_is_committed_clean_with_no_token_parameter():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and nb.metadata.kernelspec.name == "python3"
-    names = [line.split("=")[0].strip() for line in params[0].source.splitlines()]
-    assert names == ["bundle", "year", "establishment", "mode", "out_dir", "base_url",
-                     "change_reason"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None
-               for c in nb.cells if c.cell_type == "code")
 
 
 def test_notebook_rehearsal_on_the_sample(tmp_path, monkeypatch):

@@ -27,11 +27,39 @@ def present(name: str) -> bool:
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_notebook_is_committed_clean(path):
     nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and tagged[0].cell_type == "code"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert nb.metadata.kernelspec.name == "python3"
+
+
+#: The parameters each notebook declares: the contract the runner and users rely on.
+PARAMETERS = {
+    "01_profile": ["bundle", "out_dir", "year"],
+    "02_reconcile": ["bundle", "year", "out_dir", "as_of", "cap", "establishment", "case"],
+    "03_trends": ["bundle", "years", "establishments", "out_dir", "as_of"],
+    "04_forms": ["bundle", "year", "out_dir", "establishment", "certifier_name",
+                 "certifier_title", "certifier_phone"],
+    "05_submit": ["bundle", "year", "establishment", "mode", "out_dir", "base_url",
+                  "change_reason"],
+}
+#: What a notebook may import: the kit, and what displays its results.
+ALLOWED_IMPORTS = re.compile(r"^(import pandas as pd|from IPython\.display import .+|"
+                             r"from oshakit(\.[\w.]+)? import .+)$")
+
+
+def test_every_notebook_has_its_documented_parameters():
+    assert {p.stem: notebook_parameters(p) for p in ALL} == PARAMETERS
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_notebooks_import_only_the_kit_and_display(path):
+    nb = nbformat.read(path, as_version=4)
+    imports = [line for c in nb.cells if c.cell_type == "code"
+               for line in c.source.splitlines() if line.startswith(("import ", "from "))]
+    assert imports and all(ALLOWED_IMPORTS.match(line) for line in imports), imports
 
 
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])

@@ -11,15 +11,6 @@ import pytest
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "02_reconcile.ipynb"
 
 
-def test_notebook_is_committed_clean():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and nb.metadata.kernelspec.name == "python3"
-    names = [line.split("=")[0].strip() for line in params[0].source.splitlines()]
-    assert names == ["bundle", "year", "out_dir", "as_of", "cap", "establishment", "case"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None
-               for c in nb.cells if c.cell_type == "code")
-
 
 def test_notebook_runs_on_the_sample(tmp_path):
     papermill = pytest.importorskip("papermill")

@@ -22,22 +22,6 @@ CHARTS = [
 ]
 
 
-def test_notebook_is_committed_clean():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1
-    names = [line.split("=")[0].strip() for line in params[0].source.splitlines()]
-    assert names == ["bundle", "years", "establishments", "out_dir", "as_of"]
-    assert nb.metadata.kernelspec == {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert not any("matplotlib" in c.source for c in code)  # charts come from oshakit.charts
-
 
 def test_notebook_runs_for_one_establishment_year(tmp_path):
     papermill = pytest.importorskip("papermill")
