@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -610,8 +609,3 @@ def _formats_for(values: pd.Series) -> list[str]:
             formats.remove(fmt)
             return [fmt, *formats]
     return formats
-
-
-def iter_problems(bundle: Bundle) -> Iterable[str]:
-    """Every loader problem as a one-line message."""
-    return bundle.rejects["message"].tolist()
