@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from oshakit.cases.policy import Policy
 from oshakit.errors import OshakitError
 
 #: Form 300 columns A..M of the log CSV, framed by what an auditor needs to trace a row.
@@ -80,22 +81,19 @@ class Result:
 def run(
     bundle: Any = None,
     year: int | None = None,
+    policy: Policy | None = None,
     *,
-    cap: str = "combined",
-    as_of: Any = None,
-    privacy_auto: bool = False,
-    eh_compat: bool = False,
     establishment: str | None = None,
 ) -> Result:
     """Load ``bundle`` (a path, a loaded Bundle, or None for the shipped sample), reconcile
-    it under the given policy, and compute the summaries, ITA checks and rates; with
-    ``establishment``, restrict the result to that (known) establishment."""
+    it under ``policy`` (default ``Policy()``), and compute the summaries, ITA checks and
+    rates; with ``establishment``, restrict the result to that (known) establishment."""
     from oshakit.bundle import Bundle, load_bundle
-    from oshakit.cases import Policy, reconcile
+    from oshakit.cases import reconcile
     from oshakit.rates import rates
     from oshakit.summary import ita_checks, summarize
 
-    policy = Policy(cap=cap, privacy_auto=privacy_auto, as_of=as_of, eh_compat=eh_compat)
+    policy = policy or Policy()
     if not isinstance(bundle, Bundle):
         bundle = load_bundle(bundle)
     rec = reconcile(bundle, policy=policy, year=year)

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 from oshakit.bundle import Bundle, load_bundle
@@ -108,7 +109,8 @@ def load(folder: Path, **files) -> Bundle:
 
 def rec(folder: Path, policy: Policy | None = None, year: int | None = None, **files):
     """Write, load and reconcile, run on :data:`TODAY`."""
-    return reconcile(load(folder, **files), policy=policy or Policy(), year=year, today=TODAY)
+    policy = replace(policy or Policy(), today=TODAY)
+    return reconcile(load(folder, **files), policy=policy, year=year)
 
 
 def one(result, key: str = "E1"):

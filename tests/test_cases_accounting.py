@@ -6,7 +6,7 @@ import pandas as pd
 from cases_bundles import TODAY, away, case, rec, restriction, visit
 
 from oshakit.bundle import load_bundle
-from oshakit.cases import reconcile
+from oshakit.cases import Policy, reconcile
 
 
 def check_invariants(r, bundle) -> None:
@@ -70,7 +70,7 @@ def test_invariants_with_a_year_filter(tmp_path):
 
 
 def test_sample_bundle_reconciles_and_accounts_for_every_row(sample_bundle):
-    r = reconcile(sample_bundle, today=TODAY)
+    r = reconcile(sample_bundle, Policy(today=TODAY))
     check_invariants(r, sample_bundle)
     assert r.log["on_log"].all() and r.log["outcome"].isin(["G", "H", "I", "J"]).all()
     assert (r.log["days_away"] >= 0).all() and (r.log["days_restricted"] >= 0).all()
@@ -82,7 +82,7 @@ def test_sample_bundle_reconciles_and_accounts_for_every_row(sample_bundle):
 
 def test_defects_bundle_reconciles_and_accounts_for_every_row(defects_dir):
     bundle = load_bundle(defects_dir)
-    r = reconcile(bundle, today=TODAY)
+    r = reconcile(bundle, Policy(today=TODAY))
     check_invariants(r, bundle)
     assert set(r.exceptions["severity"]) <= {"error", "warning", "info"}
     assert pd.api.types.is_integer_dtype(r.exceptions["line"])
@@ -102,7 +102,7 @@ DEFECT_CODES = {
 
 
 def test_defects_bundle_exceptions_name_each_injected_defect(defects_dir):
-    r = reconcile(load_bundle(defects_dir), today=TODAY)
+    r = reconcile(load_bundle(defects_dir), Policy(today=TODAY))
     answers = pd.read_csv(defects_dir / "defects.csv")
     answers = answers[answers["kind"].isin(DEFECT_CODES)]
     assert len(answers) > 0

@@ -65,12 +65,12 @@ NIBP = {"ext_id": "N1", "enc": "E1"}
 ])
 def test_suspected_privacy_case_not_marked_is_an_exception(tmp_path, files, reason):
     fields = files.pop("encounters_fields", {})
-    r = rec(tmp_path, encounters=[case(**fields)], **files)
-    found = codes(r, "PRIVACY_SUSPECTED")
+    off = rec(tmp_path, Policy(privacy_auto=False), encounters=[case(**fields)], **files)
+    found = codes(off, "PRIVACY_SUSPECTED")
     assert len(found) == 1 and reason in found["message"].iloc[0]
-    row = one(r)
+    row = one(off)
     assert not row["privacy"] and row["log_name"] == "Lee, Ann"  # reported, not applied
-    auto = rec(tmp_path / "auto", Policy(privacy_auto=True), encounters=[case(**fields)], **files)
+    auto = rec(tmp_path / "auto", encounters=[case(**fields)], **files)  # the default
     assert one(auto)["privacy"] and one(auto)["log_name"] == "Privacy Case"
     assert "applied (privacy_auto)" in codes(auto, "PRIVACY_SUSPECTED")["message"].iloc[0]
     assert "applied by privacy_auto" in one(auto)["explanation"]

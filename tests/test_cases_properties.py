@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oshakit.cases import days
+from oshakit.cases import Policy, days
 
 EPOCH = np.datetime64("2024-01-01", "D")
 N_CASES = 3
@@ -39,7 +39,7 @@ def _frame(rows) -> pd.DataFrame:
 def _count(rows, cap="combined"):
     clk = days.Clock(INJURY.copy(), AS_OF.copy(), np.full(N_CASES, 10**9, dtype="int64"))
     none = np.full(N_CASES, -1, dtype="int64")
-    _, per_case = days.count(_frame(rows), clk, cap=cap, eh_compat=False,
+    _, per_case = days.count(_frame(rows), clk, Policy(cap=cap),
                              died=np.zeros(N_CASES, bool), legacy_away=none,
                              legacy_restricted=none)
     return per_case

@@ -32,7 +32,7 @@ def fake_run(monkeypatch):
 
     def install(cases=CASES, establishments=ONE_ESTABLISHMENT, employment=EMPLOYMENT,
                 exceptions=None):
-        def run(bundle, year=None, **policy):
+        def run(bundle, year=None, policy=None, **options):
             rec = make_rec(cases, exceptions)
             b = stub_bundle(establishments, employment)
             s = summarize(rec, b, year)

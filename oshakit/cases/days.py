@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from oshakit.cases.policy import CAP_DAYS
+from oshakit.cases.policy import CAP_DAYS, Policy
 from oshakit.cases.spans import AWAY
 
 
@@ -36,10 +36,10 @@ class Clock:
     stop: np.ndarray  # int days: no span counts past this (the run date or as-of)
 
 
-def clock(injury_day: pd.Series, years: np.ndarray, policy, today) -> Clock:
+def clock(injury_day: pd.Series, years: np.ndarray, policy: Policy) -> Clock:
     """The as-of arithmetic of a policy (see :class:`Policy`)."""
     injury = day_numbers(injury_day)
-    today_n = day_numbers([today])[0]
+    today_n = day_numbers([policy.today])[0]
     if policy.as_of is not None:
         fixed = day_numbers([policy.as_of])[0]
         open_end = np.full(len(injury), fixed)
@@ -55,12 +55,13 @@ def clock(injury_day: pd.Series, years: np.ndarray, policy, today) -> Clock:
     return Clock(injury, open_end, stop)
 
 
-def count(spans: pd.DataFrame, clk: Clock, *, cap: str, eh_compat: bool,
+def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
           died: np.ndarray, legacy_away: np.ndarray, legacy_restricted: np.ndarray
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Count K and L for every case.
 
     ``spans``: columns ``_case, kind, start, end, permanent, drop`` (drop NA = a span).
+    ``policy`` gives the cap and the EH-compatible reading.
     ``legacy_*``: the legacy totals, negative when absent. Returns the spans with the
     counted part (``count_start``, ``count_end``, ``counted``, ``estimated``, ``why``)
     and a per-case frame (see :data:`CASE_COLUMNS`; ``*_total`` are before the cap).
@@ -117,10 +118,10 @@ def count(spans: pd.DataFrame, clk: Clock, *, cap: str, eh_compat: bool,
     away_days = np.where(use_legacy, la, away_days)
     restricted_days = np.where(use_legacy, lr, restricted_days)
     dropped_for_eh = np.zeros(n, dtype="int64")
-    if eh_compat:
+    if policy.eh_compat:
         dropped_for_eh = np.where(away_days > 0, restricted_days, 0)
         restricted_days = np.where(away_days > 0, 0, restricted_days)
-    k, l_ = cap_days(away_days, restricted_days, cap)
+    k, l_ = cap_days(away_days, restricted_days, policy.effective_cap)
     died = np.asarray(died, dtype=bool)
     k, l_ = np.where(died, 0, k), np.where(died, 0, l_)
     source = np.where(has_spans, "spans", np.where(

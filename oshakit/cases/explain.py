@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from oshakit.cases.classify import OUTCOME_LABELS
+from oshakit.cases.policy import Policy
 from oshakit.cases.text import iso, obj
 from oshakit.schema import ITYPE_LABELS
 
@@ -44,7 +45,7 @@ def span_lines(spans: pd.DataFrame, n: int) -> list[str]:
     return out
 
 
-def explain(cases: pd.DataFrame, days: pd.DataFrame, spans: pd.DataFrame, *, cap: str,
+def explain(cases: pd.DataFrame, days: pd.DataFrame, spans: pd.DataFrame, policy: Policy, *,
             encounters_file: str) -> list[str]:
     """One multi-line text per case, in the order of ``cases``.
 
@@ -71,7 +72,7 @@ def explain(cases: pd.DataFrame, days: pd.DataFrame, spans: pd.DataFrame, *, cap
         days["overlap"].to_numpy(), days["eh_dropped_restricted"].to_numpy(),
         span_lines(spans, n), strict=True,
     )
-    return [_one(cap, encounters_file, *row) for row in cols]
+    return [_one(policy.effective_cap, encounters_file, *row) for row in cols]
 
 
 def _one(cap, enc_file, number, key, name, pat, injured, time_unknown, time, est, est_src,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,9 @@ from oshakit.cases.policy import Policy
 from oshakit.cases.privacy import suspected as suspected_privacy
 from oshakit.cases.text import column, num
 from oshakit.errors import PolicyError
+
+if TYPE_CHECKING:
+    from oshakit.bundle import Bundle
 
 #: Columns of ``Reconciliation.cases``, in order (the contract with forms, ITA, summary).
 CASE_COLUMNS = [
@@ -69,24 +72,23 @@ class Reconciliation:
         return str(hit["explanation"].iloc[0])
 
 
-def reconcile(bundle, policy: Policy | None = None, year: int | None = None,
-              *, today: dt.date | None = None) -> Reconciliation:
-    """Build, classify, count and explain every case of ``bundle``.
+def reconcile(bundle: Bundle, policy: Policy | None = None,
+              year: int | None = None) -> Reconciliation:
+    """Build, classify, count and explain every case of ``bundle`` under ``policy``
+    (default: ``Policy()``, the regulation's reading on today's date).
 
     ``year``: keep only the cases (and exceptions) of that log year; None = every year.
-    ``today``: the run date (default: today), used by the default as-of and ``eh_compat``.
     """
     policy = policy or Policy()
     if year is not None and not isinstance(year, int | np.integer):
         raise PolicyError(f"year must be an integer such as 2024, not {year!r}")
-    today = today or dt.date.today()
     built = build(bundle)
     cases = built.cases
     span_rows = spans.collect(built.children, built.files, built.parts)
 
     death = classify.died(cases)
     legacy = (_legacy(cases, N.LEGACY_AWAY), _legacy(cases, N.LEGACY_RESTRICTED))
-    counted = {eh: _count(cases, span_rows, policy.with_eh_compat(eh), today, death, legacy)
+    counted = {eh: _count(cases, span_rows, policy.with_eh_compat(eh), death, legacy)
                for eh in (False, True)}  # the chosen reading, and the other for eh_diff
     span_out, d = counted[policy.eh_compat]
     crit = classify.criteria(cases)
@@ -120,7 +122,7 @@ def reconcile(bundle, policy: Policy | None = None, year: int | None = None,
         facts, d, span_out = _select(cases["year"].to_numpy() == year, facts, d, span_out)
     # The explanations: the one per-case Python loop, so only for the cases returned.
     facts["explanation"] = pd.Series(explain.explain(
-        facts, d, span_out, cap=policy.effective_cap, encounters_file=built.files["encounters"],
+        facts, d, span_out, policy, encounters_file=built.files["encounters"],
     ), index=facts.index, dtype="str")
     out = facts[CASE_COLUMNS].sort_values(LOG_ORDER, kind="stable", na_position="last")
     out = out.reset_index(drop=True)
@@ -134,10 +136,10 @@ def _legacy(cases: pd.DataFrame, col: str) -> np.ndarray:
     return values.to_numpy(dtype="int64")
 
 
-def _count(cases, span_rows, policy: Policy, today, death, legacy):
-    clk = days.clock(cases["date_of_injury"], cases["year"].to_numpy(), policy, today)
-    return days.count(span_rows, clk, cap=policy.effective_cap, eh_compat=policy.eh_compat,
-                      died=death, legacy_away=legacy[0], legacy_restricted=legacy[1])
+def _count(cases, span_rows, policy: Policy, death, legacy):
+    clk = days.clock(cases["date_of_injury"], cases["year"].to_numpy(), policy)
+    return days.count(span_rows, clk, policy, died=death, legacy_away=legacy[0],
+                      legacy_restricted=legacy[1])
 
 
 def _table(cases, built: Built, number, on_log, log_reason, privacy, outcome,

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from oshakit.cases.policy import Policy
 from oshakit.charts.figure import Chart, save
 from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
 from oshakit.charts.rates import rates_by_year, rates_table
@@ -67,21 +68,20 @@ def trends(
     establishments: Iterable[str] | str | None = None,
     out_dir: str | Path | None = None,
     *,
-    cap: str = "combined",
-    as_of: Any = None,
+    policy: Policy | None = None,
 ) -> Trends:
     """Build every trend chart for ``bundle`` (path, Bundle or None for the shipped sample).
 
     ``years``: the years to show (None: every year in the bundle); ``establishments``: the
-    codes to keep (None: all; an unknown code is an error). ``cap`` and ``as_of`` are the
-    reconciliation policy, as in :func:`oshakit.pipeline.run`.
+    codes to keep (None: all; an unknown code is an error). ``policy``: the
+    recordkeeping policy, as in :func:`oshakit.pipeline.run`.
     """
     from oshakit import pipeline
 
     wanted = _years(years)
     codes = _as_list(establishments)
     one_year = wanted[0] if wanted and len(wanted) == 1 else None
-    result = pipeline.run(bundle, one_year, cap=cap, as_of=as_of)
+    result = pipeline.run(bundle, one_year, policy)
     for code in codes or []:
         pipeline.check_establishment(result, code)
 

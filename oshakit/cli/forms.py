@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from oshakit.cli.options import add_policy_options, policy_kwargs
+from oshakit.cli.options import add_policy_options, policy_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +42,7 @@ def forms_command(args: argparse.Namespace) -> int:
     path = Path(args.bundle)
     if not path.is_dir():
         raise BundleError(f"bundle folder not found: {path}")
-    result = run(path, args.year, **policy_kwargs(args))
+    result = run(path, args.year, policy_from_args(args))
     check_establishment(result, args.establishment)
     certifier = {
         "name": args.certifier_name,

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from oshakit.cli.options import add_policy_options, policy_kwargs
+from oshakit.cli.options import add_policy_options, policy_from_args
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: Failed ITA checks printed by export-ita (all of them are in ita_checks.csv).
@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace):
     path = Path(args.bundle)
     if not path.is_dir():
         raise BundleError(f"bundle folder not found: {path}")
-    return run(path, args.year, **policy_kwargs(args))
+    return run(path, args.year, policy_from_args(args))
 
 
 def log_command(args: argparse.Namespace) -> int:
