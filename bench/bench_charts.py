@@ -58,11 +58,11 @@ def main() -> None:
     for years, codes in ((None, None), ([2024], ["PLT01"])):
         what = "sample, every year, 3 est." if years is None else "sample, 2024, PLT01     "
         t = clock()
-        pipeline.run(None, years[0] if years else None)
+        result = pipeline.run(None)
         t_pipe = clock() - t
         t = clock()
-        trends = charts.trends(None, years, codes)
-        t_build = clock() - t - t_pipe
+        trends = charts.trends(result, years, codes)
+        t_build = clock() - t
         with tempfile.TemporaryDirectory() as tmp:
             t = clock()
             trends.save(tmp)

@@ -46,10 +46,8 @@ def main() -> None:
         print(f"generated scale {scale} in {time.perf_counter() - t:.1f} s (not counted)")
 
         from oshakit.bundle import load_bundle
-        from oshakit.cases import Policy, reconcile
         from oshakit.ita.export import write_ita_files
-        from oshakit.rates import rates
-        from oshakit.summary import ita_checks, summarize
+        from oshakit.pipeline import run
 
         base = _rss_mb()
         stages: dict[str, float] = {}
@@ -62,17 +60,14 @@ def main() -> None:
 
         t_all = time.perf_counter()
         bundle = stage("load", load_bundle, bundle_dir)
-        rec = stage("reconcile", reconcile, bundle, policy=Policy(), year=None)
-        year = args.year or int(rec.log["year"].mode().iloc[0])
-        summaries = stage("summarize", summarize, rec, bundle)
-        checks = stage("ita_checks", ita_checks, summaries)
-        stage("rates", rates, summaries)
-        stage("write_ita", write_ita_files, rec, summaries, checks, Path(tmp) / "ita", year)
+        result = stage("reconcile+summarize", run, bundle)  # every year, as the batch does
+        year = args.year or int(result.log["year"].mode().iloc[0])
+        stage("write_ita", write_ita_files, result.select(year=year), Path(tmp) / "ita")
         wall = time.perf_counter() - t_all
 
     n_enc = len(bundle["encounters"])
-    print(f"encounters {n_enc:,}; cases {len(rec.cases):,}; on a log {len(rec.log):,}; "
-          f"establishment-years {len(summaries):,}; ITA year {year}")
+    print(f"encounters {n_enc:,}; cases {len(result.rec.cases):,}; on a log "
+          f"{len(result.log):,}; establishment-years {len(result.summaries):,}; ITA year {year}")
     for name, secs in stages.items():
         print(f"  {name:<10} {secs:7.2f} s")
     print(f"wall {wall:.2f} s; peak RSS {_rss_mb():,.0f} MB (after imports {base:,.0f} MB)")

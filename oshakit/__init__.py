@@ -2,8 +2,9 @@
 
     import oshakit
     bundle = oshakit.load_bundle("my_bundle/")          # None: the shipped sample
-    result = oshakit.run_pipeline(bundle, 2024)          # reconcile, 300A, checks, rates
-    result.rec.log, result.summaries, result.checks, result.rates
+    result = oshakit.run_pipeline(bundle, 2024, oshakit.Policy(as_of="2025-01-31"))
+    result.log, result.summaries, result.checks, result.rates, result.fingerprint
+    oshakit.render_forms(result, "forms/")              # every stage takes the Result
 
 The stages, downstream only: ``bundle`` -> ``validate`` -> ``cases`` -> ``summary`` /
 ``rates`` -> ``forms``, ``ita``, ``charts``; ``run`` executes the notebooks. Great
@@ -29,9 +30,9 @@ from oshakit.errors import (
     PolicyError,
     StrictModeError,
 )
-from oshakit.pipeline import Result
 from oshakit.pipeline import run as run_pipeline
 from oshakit.rates import rates
+from oshakit.result import Result
 from oshakit.summary import ita_checks, summarize
 
 __version__ = "0.1.0"

@@ -1,207 +1,165 @@
-"""One call from a bundle to the log, the 300A summaries, rates and ITA checks, and the
-tables and files the CLI and notebooks show: load -> reconcile -> summarise -> write.
+"""The one place that composes the stages: load -> reconcile -> summarise -> Result.
 
-The CLI commands ``log``, ``reconcile`` and ``export-ita`` and ``notebooks/02_reconcile``
-are thin layers over this module.
+``run(bundle, year, policy)`` is what the CLI, the notebooks and the batch call; forms,
+ITA, charts and reports take the :class:`~oshakit.result.Result` it returns and never call
+back here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import numbers
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from oshakit.bundle import DATA_SUFFIXES, NOT_DATA, Bundle, load_bundle
+from oshakit.cases import reconcile
 from oshakit.cases.policy import Policy
 from oshakit.errors import OshakitError
+from oshakit.problems import conform
+from oshakit.result import Result, fingerprint_files, unknown_establishment
 
-#: Form 300 columns A..M of the log CSV, framed by what an auditor needs to trace a row.
-LOG_COLUMNS = [
-    "establishment_code",
-    "year",
-    "case_key",
-    "case_number",  # A
-    "log_name",  # B ("Privacy Case" for a privacy case)
-    "job_title",  # C
-    "date_of_injury",  # D
-    "location",  # E
-    "description",  # F
-    "outcome",  # G..J
-    "days_away",  # K
-    "days_restricted",  # L
-    "days_estimated",
-    "itype",  # M1..M6
-    "privacy",
-    "explanation",
-]
-#: File name -> what ``write_outputs`` puts in it.
-OUTPUT_FILES = (
-    "cases.csv",
-    "exceptions.csv",
-    "accounting.csv",
-    "eh_diff.csv",
-    "log.csv",
-    "summary_300a.csv",
-    "rates.csv",
-    "ita_checks.csv",
-)
-
-
-@dataclass
-class Result:
-    """Everything one run computed."""
-
-    bundle: Any
-    rec: Any
-    year: int | None
-    summaries: pd.DataFrame
-    checks: pd.DataFrame
-    rates: pd.DataFrame
-
-    def for_establishment(self, code: str) -> Result:
-        """The same run restricted to one establishment (its log, exceptions, 300A, checks
-        and rates); the bundle and the row accounting stay whole."""
-        return Result(
-            self.bundle, self.rec.for_establishment(code), self.year,
-            for_establishment(self.summaries, code), for_establishment(self.checks, code),
-            for_establishment(self.rates, code))
-
-    @property
-    def failed_checks(self) -> pd.DataFrame:
-        return self.checks[~self.checks["passed"]]
-
-    @property
-    def check_errors(self) -> pd.DataFrame:
-        """ITA checks of error severity that failed: these stop an ITA upload."""
-        failed = self.failed_checks
-        return failed[failed["severity"] == "error"]
+#: Files whose unread rows can change a filed number (every kind but nothing else).
+FEEDS_THE_LOG = ("encounters", "conditions", "restrictions", "accommodations", "nibp",
+                 "employees", "establishments", "employment")
 
 
 def run(
-    bundle: Any = None,
+    bundle: Bundle | str | Path | None = None,
     year: int | None = None,
     policy: Policy | None = None,
     *,
     establishment: str | None = None,
 ) -> Result:
-    """Load ``bundle`` (a path, a loaded Bundle, or None for the shipped sample), reconcile
-    it under ``policy`` (default ``Policy()``), and compute the summaries, ITA checks and
-    rates; with ``establishment``, restrict the result to that (known) establishment."""
-    from oshakit.bundle import Bundle, load_bundle
-    from oshakit.cases import reconcile
+    """Load ``bundle`` (a folder, a loaded :class:`Bundle`, or None for the shipped sample),
+    reconcile it under ``policy`` (default ``Policy()``) and compute the 300A summaries,
+    ITA checks, rates and filing duty of ``year`` (None: every year). ``year`` must be a
+    year the bundle covers; with ``establishment``, the result is that establishment's."""
     from oshakit.rates import rates
     from oshakit.summary import ita_checks, summarize
 
     policy = policy or Policy()
     if not isinstance(bundle, Bundle):
         bundle = load_bundle(bundle)
+    years = bundle_years(bundle)
+    establishments = bundle_establishments(bundle)
+    check_year(year, years)
+    if establishment is not None and establishment not in establishments:
+        raise OshakitError(unknown_establishment(establishment, establishments))
     rec = reconcile(bundle, policy=policy, year=year)
     summaries = summarize(rec, bundle, year=year)
-    result = Result(bundle, rec, year, summaries, ita_checks(summaries), rates(summaries))
-    if establishment is None:
-        return result
-    check_establishment(result, establishment)
-    return result.for_establishment(establishment)
-
-
-def log_table(rec: Any, establishment: str | None = None) -> pd.DataFrame:
-    """The log rows (Form 300 columns A..M) with establishment, case key and explanation."""
-    return for_establishment(rec.log, establishment).reindex(columns=LOG_COLUMNS)
-
-
-def known_establishments(result: Result) -> list[str]:
-    """Establishment codes the bundle knows of: establishments, employment and cases."""
-    codes = set(result.rec.cases["establishment_code"].dropna())
-    for kind in ("establishments", "employment"):
-        frame = result.bundle.get(kind)
-        if frame is not None:
-            codes |= set(frame[f"{kind}.establishment_code"].dropna())
-    return sorted(codes)
-
-
-def check_establishment(result: Result, establishment: str | None) -> None:
-    """Raise a clear error when ``establishment`` is not a code the bundle knows."""
-    if establishment is None:
-        return
-    known = known_establishments(result)
-    if establishment not in known:
-        shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-        raise OshakitError(f"no establishment {establishment!r} in the bundle; known: {shown}")
-
-
-def exceptions_by_severity(exceptions: pd.DataFrame) -> pd.DataFrame:
-    """Counts of exceptions per severity and code, errors first."""
-    order = {"error": 0, "warning": 1}
-    counts = exceptions.groupby(["severity", "code"], dropna=False).size().rename("count")
-    counts = counts.reset_index()
-    counts["_o"] = counts["severity"].map(order).fillna(9)
-    counts = counts.sort_values(["_o", "count"], ascending=[True, False])
-    return counts.drop(columns="_o").reset_index(drop=True)
-
-
-def find_case(rec: Any, case: str) -> pd.Series:
-    """The case (row of ``rec.cases``) whose case number or case key is ``case``."""
-    cases = rec.cases
-    hit = cases[(cases["case_number"] == case) | (cases["case_key"] == case)]
-    if hit.empty:
-        raise OshakitError(f"no case {case!r} in this run (give a case number or case key)")
-    return hit.iloc[0]
-
-
-def explain(rec: Any, case: str | None = None) -> str:
-    """How every value of one case was derived, as plain text; with no ``case``, the
-    first case on the log."""
-    if case is None:
-        if rec.log.empty:
-            return "No case on the log."
-        case = str(rec.log["case_key"].iloc[0])
-    return str(find_case(rec, case)["explanation"])
-
-
-def for_establishment(frame: pd.DataFrame, establishment: str | None) -> pd.DataFrame:
-    """The rows of ``frame`` for one establishment code (all rows when None)."""
-    if establishment is None:
-        return frame
-    return frame[frame["establishment_code"] == establishment].reset_index(drop=True)
-
-
-def write_outputs(
-    result: Result, out_dir: str | Path | None, *, ita: bool = False
-) -> dict[str, Path]:
-    """Write the reconciliation and summary tables as CSV into ``out_dir`` (nothing when
-    None); with ``ita`` (and a year) also the ITA files into ``out_dir/ita/`` (their
-    ``exceptions.csv`` is the year's exceptions plus ITA truncations, so it must not
-    replace the reconciliation's own)."""
-    if out_dir is None:
-        return {}
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rec = result.rec
-    frames = dict(
-        zip(
-            OUTPUT_FILES,
-            (
-                rec.cases,
-                rec.exceptions,
-                rec.accounting,
-                rec.eh_diff,
-                log_table(rec),
-                result.summaries,
-                result.rates,
-                result.checks,
-            ),
-            strict=True,
-        )
+    result = Result(
+        policy=policy,
+        input_fingerprint=input_fingerprint(bundle),
+        rec=rec,
+        summaries=summaries,
+        checks=conform(ita_checks(summaries).rename(columns={"check": "code"})),
+        rates=rates(summaries),
+        duty=pd.DataFrame(),
+        rejects=bundle.rejects,
+        unread=unread(bundle, rec, year),
+        years=years,
+        establishments=establishments,
+        people=people(bundle),
+        source=bundle.path.name,
+        year=year,
+        bundle=bundle,
     )
-    paths = {}
-    for name, frame in frames.items():
-        paths[name.removesuffix(".csv")] = path = out_dir / name
-        frame.to_csv(path, index=False, date_format="%Y-%m-%d")
-    if ita and result.year is not None:
-        from oshakit.ita.export import write_ita_files
+    return result.select(establishment=establishment)
 
-        ita_dir = out_dir / "ita"
-        files = write_ita_files(rec, result.summaries, result.checks, ita_dir, result.year)
-        paths |= {f"ita/{name}": path for name, path in files.items()}
-    return paths
+
+def input_fingerprint(bundle: Bundle) -> str:
+    """SHA-256 of the bundle's data files (what the loader looked at)."""
+    return input_fingerprint_of(bundle.path)
+
+
+def input_fingerprint_of(folder: str | Path) -> str:
+    """SHA-256 of the data files in a bundle folder, without loading them."""
+    folder = Path(folder)
+    files = [p for p in folder.iterdir()
+             if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.name not in NOT_DATA
+             and not p.name.startswith(".")] if folder.is_dir() else []
+    return fingerprint_files(files)
+
+
+def result_for(
+    bundle: Bundle | str | Path | None = None,
+    year: int | None = None,
+    *,
+    result_dir: str | Path | None = None,
+    establishment: str | None = None,
+    **policy_options: object,
+) -> Result:
+    """What a notebook shows: the result saved in ``result_dir`` by the batch (restricted
+    to ``year`` and ``establishment``), or, with no ``result_dir``, :func:`run` on
+    ``bundle`` under ``Policy.parse(**policy_options)`` (options left None take their
+    default). A saved result carries the policy it was computed with, so policy options
+    cannot be given with it."""
+    given = {k: v for k, v in policy_options.items() if v is not None}
+    if result_dir is None:
+        return run(bundle, year, Policy.parse(**given), establishment=establishment)
+    if given:
+        raise OshakitError(f"a saved result carries its own policy: drop {', '.join(given)} "
+                           "or result_dir")
+    return Result.open(result_dir).select(year=year, establishment=establishment)
+
+
+def bundle_years(bundle: Bundle) -> tuple[int, ...]:
+    """The years a bundle covers: years of injury (case openings) and of employment."""
+    years: set[int] = set()
+    enc = bundle.get("encounters")
+    if enc is not None and "incidents.inc_datetime" in enc:
+        years |= {int(y) for y in enc["incidents.inc_datetime"].dt.year.dropna().unique()}
+    emp = bundle.get("employment")
+    if emp is not None and "employment.year" in emp:
+        years |= {int(y) for y in pd.to_numeric(emp["employment.year"], errors="coerce")
+                  .dropna().unique()}
+    return tuple(sorted(years))
+
+
+def bundle_establishments(bundle: Bundle) -> tuple[str, ...]:
+    """Establishment codes the bundle knows: establishments, employment, facility codes and
+    the employees' establishments."""
+    codes: set[str] = set()
+    for kind, col in (("establishments", "establishments.establishment_code"),
+                      ("employment", "employment.establishment_code"),
+                      ("encounters", "incidents.facility_code"),
+                      ("employees", "employees.establishment_code")):
+        frame = bundle.get(kind)
+        if frame is not None and col in frame:
+            values = frame[col].dropna().astype("str").str.strip()
+            codes |= set(values[values != ""])
+    return tuple(sorted(codes))
+
+
+def check_year(year: int | None, years: tuple[int, ...]) -> None:
+    """Refuse at once a year the bundle does not cover, naming the years it does."""
+    if year is None:
+        return
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+        raise OshakitError(f"year must be a whole number such as 2024, not {year!r}")
+    if int(year) not in years:
+        covered = ", ".join(str(y) for y in years) or "no year (no case and no employment)"
+        raise OshakitError(f"the bundle has no data for {year}; it covers {covered}")
+
+
+def people(bundle: Bundle) -> pd.DataFrame:
+    """Employee names (confidential): what the PII gate looks for in text sent to OSHA."""
+    cols = ["employees.pat_id", "employees.first_name", "employees.last_name"]
+    emp = bundle.get("employees")
+    if emp is None:
+        return pd.DataFrame({c.split(".", 1)[1]: pd.Series(dtype="str") for c in cols})
+    out = emp.reindex(columns=cols).astype("str")
+    return out.rename(columns=lambda c: c.split(".", 1)[1]).reset_index(drop=True)
+
+
+def unread(bundle: Bundle, rec, year: int | None) -> pd.DataFrame:
+    """Loader rejects that can change a number of the log of ``year``: every reject of a
+    file that feeds the log (conservative: the case a reject belongs to is not traced)."""
+    rejects = bundle.rejects
+    feeding = {bundle.file_name(k) for k in FEEDS_THE_LOG if k in bundle}
+    unknown = set(bundle.accounting.loc[bundle.accounting["kind"] == "unknown", "file"])
+    out = rejects[rejects["file"].isin(feeding | unknown)]
+    out = conform(out.rename(columns={"rule": "code"}).assign(severity="error"))
+    out["affects"] = "any case of " + out["file"].astype("str")
+    return out.reset_index(drop=True)

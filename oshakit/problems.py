@@ -50,3 +50,12 @@ def severity_order(severity: pd.Series) -> pd.Series:
     """0 for errors, 1 for warnings, 2 for info, 9 for anything else: a sort key."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return severity.map(order).fillna(9).astype("int64")
+
+
+def counts_by_severity(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts of problems per severity and code, errors first, then by count."""
+    counts = frame.groupby(["severity", "code"], dropna=False).size().rename("count")
+    counts = counts.reset_index()
+    counts = counts.assign(_o=severity_order(counts["severity"]))
+    counts = counts.sort_values(["_o", "count"], ascending=[True, False], kind="stable")
+    return counts.drop(columns="_o").reset_index(drop=True)

@@ -26,6 +26,14 @@ def sample_bundle(sample_dir: Path) -> Bundle:
 
 
 @pytest.fixture(scope="session")
+def sample_result(sample_bundle: Bundle):
+    """The pipeline's result on the shipped sample, every year, default policy."""
+    from oshakit.pipeline import run
+
+    return run(sample_bundle)
+
+
+@pytest.fixture(scope="session")
 def defects_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A bundle generated with every deliberate defect, and its ``defects.csv``."""
     from oshakit.sample import generate

@@ -1,18 +1,21 @@
 """Small hand-made stand-ins for a reconciliation and a bundle (summary/ITA/CLI tests).
 
-``make_rec`` builds an object with the attributes of ``oshakit.cases.reconcile``'s result
-(``cases``, ``log``, ``exceptions``, ``accounting``, ``eh_diff``) from a few case dicts,
-so the summary tests do not depend on the reconciliation's own rules.
+``make_rec`` builds a :class:`~oshakit.cases.Reconciliation` (``cases``, ``log``,
+``exceptions``, ``accounting``, ``eh_diff``) from a few case dicts, so the summary tests do
+not depend on the reconciliation's own rules.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
+from unittest import mock
 
 import pandas as pd
 
+from oshakit import pipeline
 from oshakit.bundle import Bundle
+from oshakit.cases import Policy, Reconciliation
+from oshakit.result import Result
 
 DEFAULT_CASE = {
     "case_key": None,
@@ -69,7 +72,7 @@ EXCEPTION_COLUMNS = [
 ]
 
 
-def make_rec(cases: list[dict], exceptions: list[dict] | None = None) -> SimpleNamespace:
+def make_rec(cases: list[dict], exceptions: list[dict] | None = None) -> Reconciliation:
     rows = []
     for n, case in enumerate(cases, 1):
         row = {**DEFAULT_CASE, "case_key": f"K{n}", "case_number": f"2024-{n:03d}", **case}
@@ -91,13 +94,15 @@ def make_rec(cases: list[dict], exceptions: list[dict] | None = None) -> SimpleN
     log = frame[frame["on_log"]].sort_values(
         ["establishment_code", "date_of_injury", "case_number"]
     ).reset_index(drop=True)
-    return SimpleNamespace(
+    exceptions = pd.DataFrame(exceptions or [], columns=EXCEPTION_COLUMNS)
+    return Reconciliation(
         cases=frame,
         log=log,
-        exceptions=pd.DataFrame(exceptions or [], columns=EXCEPTION_COLUMNS),
+        exceptions=exceptions.astype({"year": "Int64", "line": "Int64"}),
         accounting=pd.DataFrame({"stage": ["encounters in"], "rows": [len(frame)]}),
-        eh_diff=pd.DataFrame(columns=["case_key", "case_number", "reason"]),
-        policy=None,
+        eh_diff=pd.DataFrame(columns=["case_key", "case_number", "reason",
+                                      "establishment_code", "year"]),
+        policy=Policy(),
     )
 
 
@@ -117,7 +122,8 @@ ESTABLISHMENT = {
 
 
 def stub_bundle(
-    establishments: list[dict] | None = None, employment: list[dict] | None = None
+    establishments: list[dict] | None = None, employment: list[dict] | None = None,
+    path: Path = Path("/nonexistent-stub-bundle"),
 ) -> Bundle:
     """A bundle holding only the kit's establishments and employment frames."""
     frames = {}
@@ -140,4 +146,11 @@ def stub_bundle(
             }
         )
         frames["employment"] = frame.rename(columns=lambda c: f"employment.{c}")
-    return Bundle(path=Path("."), frames=frames)
+    return Bundle(path=path, frames=frames)
+
+
+def stub_result(rec: Reconciliation, bundle: Bundle, year: int | None = None) -> Result:
+    """The real pipeline's :class:`Result` for ``bundle``, with ``rec`` in place of the
+    reconciliation (so the stages after it run on known cases)."""
+    with mock.patch.object(pipeline, "reconcile", lambda b, policy, year: rec):
+        return pipeline.run(bundle, year)

@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from oshakit import charts, pipeline
+from oshakit import charts
 from oshakit.errors import OshakitError
 
 
@@ -313,8 +313,10 @@ CHART_NAMES = [
 ]
 
 
-def test_trends_for_one_establishment_year_builds_and_saves_every_chart(tmp_path):
-    trends = charts.trends(None, years=[2024], establishments=["PLT01"], out_dir=tmp_path)
+def test_trends_for_one_establishment_year_builds_and_saves_every_chart(tmp_path,
+                                                                       sample_result):
+    trends = charts.trends(sample_result, years=[2024], establishments=["PLT01"],
+                           out_dir=tmp_path)
     assert list(trends.charts) == CHART_NAMES
     assert trends["cases_per_month"].figure.axes[0].get_title().endswith(" - PLT01")
     assert trends["rates_by_year"].figure.get_suptitle().endswith(" - PLT01")
@@ -322,7 +324,7 @@ def test_trends_for_one_establishment_year_builds_and_saves_every_chart(tmp_path
         assert (tmp_path / "charts" / f"{name}.png").stat().st_size > 0
         assert (tmp_path / "charts" / f"{name}.svg").stat().st_size > 0
 
-    result = pipeline.run(None, 2024)
+    result = sample_result.select(year=2024)
     log = result.rec.log[result.rec.log["establishment_code"] == "PLT01"]
     assert trends["cases_per_month"].data.to_numpy().sum() == len(log)
     assert trends["days_by_year"].data.loc[2024].tolist() == [
@@ -341,9 +343,9 @@ def test_trends_for_one_establishment_year_builds_and_saves_every_chart(tmp_path
         assert table[rate].iloc[0] == pytest.approx(expected[rate])
 
 
-def test_trends_defaults_to_every_year_and_establishment():
-    trends = charts.trends()
-    result = pipeline.run(None)
+def test_trends_defaults_to_every_year_and_establishment(sample_result):
+    trends = charts.trends(sample_result)
+    result = sample_result
     assert trends.years == sorted(set(result.summaries["year"]))
     assert len(trends["cases_per_month"].data) == 12 * len(trends.years)
     assert trends["cases_per_month"].data.to_numpy().sum() == len(result.rec.log)
@@ -351,17 +353,17 @@ def test_trends_defaults_to_every_year_and_establishment():
     assert trends["by_illness_type"].data["cases"].sum() == len(result.rec.log)
 
 
-def test_trends_for_a_year_without_data_draws_empty_charts():
-    trends = charts.trends(None, years=1999)
+def test_trends_for_a_year_without_data_draws_empty_charts(sample_result):
+    trends = charts.trends(sample_result, years=1999)
     assert trends.rates.empty
     assert "No recordable cases" in notes(trends["cases_per_month"])
 
 
-def test_trends_rejects_unknown_establishments_and_bad_years():
+def test_trends_rejects_unknown_establishments_and_bad_years(sample_result):
     with pytest.raises(OshakitError, match="NOPE"):
-        charts.trends(None, years=[2024], establishments=["NOPE"])
+        charts.trends(sample_result, years=[2024], establishments=["NOPE"])
     with pytest.raises(OshakitError, match="years"):
-        charts.trends(None, years=["last"])
+        charts.trends(sample_result, years=["last"])
 
 
 def test_cases_per_month_shows_only_the_years_asked():

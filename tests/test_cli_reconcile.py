@@ -1,8 +1,9 @@
 """``oshakit log``, ``reconcile`` and ``export-ita``: exit codes, files and what they print.
 
-Most tests replace the load+reconcile step with a hand-made reconciliation (rec_stub) so
-the command layer is tested on known data; the end-to-end tests at the bottom run the
-real pipeline on the shipped sample bundle.
+Most tests replace the load and reconcile stages with a hand-made bundle and
+reconciliation (rec_stub) so the command layer — and the real pipeline around those two
+stages — is tested on known data; the end-to-end tests at the bottom run the whole
+pipeline on the shipped sample bundle.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from rec_stub import make_rec, stub_bundle
 
 from oshakit import pipeline
 from oshakit.cli import main
-from oshakit.rates import rates
-from oshakit.summary import ita_checks, summarize
 
 EMPLOYMENT = [{"establishment_code": "E1", "year": 2024, "annual_average_employees": 40,
                "total_hours_worked": 80_000, "peak_employees": 45}]
@@ -28,17 +27,14 @@ CASES = [
 
 @pytest.fixture
 def fake_run(monkeypatch):
-    """Make the commands run on a hand-made reconciliation instead of a loaded bundle."""
+    """Make the commands load a hand-made bundle and reconciliation instead of the files."""
 
     def install(cases=CASES, establishments=ONE_ESTABLISHMENT, employment=EMPLOYMENT,
                 exceptions=None):
-        def run(bundle, year=None, policy=None, **options):
-            rec = make_rec(cases, exceptions)
-            b = stub_bundle(establishments, employment)
-            s = summarize(rec, b, year)
-            return pipeline.Result(b, rec, year, s, ita_checks(s), rates(s))
-
-        monkeypatch.setattr(pipeline, "run", run)
+        monkeypatch.setattr(pipeline, "load_bundle",
+                            lambda path: stub_bundle(establishments, employment, path=path))
+        monkeypatch.setattr(pipeline, "reconcile",
+                            lambda bundle, policy, year: make_rec(cases, exceptions))
 
     return install
 
@@ -64,7 +60,8 @@ def test_log_writes_csv_with_trace_columns(fake_run, tmp_path):
 
 
 def test_log_for_one_establishment(fake_run, tmp_path, capsys):
-    fake_run(cases=[*CASES, {"establishment_code": "E2", "case_number": "2024-900"}])
+    fake_run(cases=[*CASES, {"establishment_code": "E2", "case_number": "2024-900"}],
+             employment=[*EMPLOYMENT, {**EMPLOYMENT[0], "establishment_code": "E2"}])
     assert main(["log", str(tmp_path), "--year", "2024", "--establishment", "E2"]) == 0
     out = capsys.readouterr().out
     assert "1 case(s)" in out and "2024-900" in out and "2024-001" not in out
@@ -94,7 +91,8 @@ def test_export_ita_clean_data_exits_0(fake_run, tmp_path, capsys):
     out = tmp_path / "ita"
     assert main(["export-ita", str(tmp_path), "--year", "2024", "--out", str(out)]) == 0
     assert {p.name for p in out.iterdir()} == {
-        "ita_300a.csv", "ita_case_data.csv", "exceptions.csv", "ita_checks.csv"}
+        "ita_300a.csv", "ita_case_data.csv", "exceptions.csv", "ita_checks.csv",
+        "README.txt", "run.json"}
     assert len(pd.read_csv(out / "ita_case_data.csv")) == 2
     assert "1 establishment(s)" in capsys.readouterr().out
 
@@ -123,8 +121,9 @@ def test_reconcile_writes_every_table(fake_run, tmp_path):
     out = tmp_path / "rec"
     assert main(["reconcile", str(tmp_path), "--year", "2024", "--out", str(out)]) == 0
     assert {p.name for p in out.iterdir()} == {
-        "cases.csv", "exceptions.csv", "accounting.csv", "eh_diff.csv", "log.csv",
-        "summary_300a.csv", "rates.csv", "ita_checks.csv"}
+        "exceptions.csv", "accounting.csv", "eh_diff.csv", "log.csv", "summary_300a.csv",
+        "rates.csv", "ita_checks.csv", "unread.csv", "confidential", "README.txt", "run.json"}
+    assert {p.name for p in (out / "confidential").iterdir()} == {"cases.csv"}
     summary = pd.read_csv(out / "summary_300a.csv")
     assert summary.total_dafw_cases[0] == 1 and summary.total_dafw_days[0] == 4
     r = pd.read_csv(out / "rates.csv")
@@ -189,8 +188,18 @@ def test_bad_as_of_on_the_sample_exits_2(sample_dir, sample_year, capsys):
     assert "as_of" in capsys.readouterr().err
 
 
-def test_export_ita_year_with_nothing_to_file_exits_1(fake_run, tmp_path, capsys):
+def test_export_ita_year_the_bundle_does_not_cover_exits_2_at_once(fake_run, tmp_path,
+                                                                      capsys):
     fake_run()
     assert main(["export-ita", str(tmp_path), "--year", "2031",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "no data for 2031; it covers 2024" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_export_ita_year_with_nothing_to_file_exits_1(fake_run, tmp_path, capsys):
+    fake_run(cases=[], employment=[{**EMPLOYMENT[0], "annual_average_employees": None,
+                                    "total_hours_worked": None, "peak_employees": None}])
+    assert main(["export-ita", str(tmp_path), "--year", "2024",
                  "--out", str(tmp_path / "o")]) == 1
     assert "nothing to file" in capsys.readouterr().err

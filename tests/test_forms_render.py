@@ -17,7 +17,6 @@ from PIL import Image
 from oshakit.cli import main
 from oshakit.forms import preview_png, render_form300, render_form300a, render_form301
 from oshakit.forms.render import render_forms
-from oshakit.pipeline import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"
 #: summaries column of each 300A total.
@@ -33,11 +32,6 @@ def pdf_text(path: Path) -> str:
     return "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
 
 
-@pytest.fixture(scope="module")
-def sample_result():
-    return run(None, None)
-
-
 def test_cli_renders_one_establishment_year_of_the_sample(sample_dir, tmp_path, capsys,
                                                           sample_result):
     out = tmp_path / "forms"
@@ -47,8 +41,9 @@ def test_cli_renders_one_establishment_year_of_the_sample(sample_dir, tmp_path, 
     assert code == 0
     printed = capsys.readouterr().out
     folder = out / "PLT02"
-    names = ("form300.pdf", "form300a.pdf", "form301.pdf", "privacy_cases.pdf",
-             "privacy_cases.csv")
+    secret_folder = folder / "confidential"
+    names = ("form300.pdf", "form300a.pdf", "confidential/form301.pdf",
+             "confidential/privacy_cases.pdf", "confidential/privacy_cases.csv")
     for name in names:
         assert (folder / name).is_file() and str(folder / name) in printed
     assert sorted(p.name for p in out.iterdir()) == ["PLT02"]
@@ -75,16 +70,17 @@ def test_cli_renders_one_establishment_year_of_the_sample(sample_dir, tmp_path, 
         assert name not in text300
         assert name.split(",")[0] not in text300  # not even the family name
     assert text300.count("Privacy Case") == len(private)
-    with open(folder / "privacy_cases.csv", encoding="utf-8") as f:
+    with open(secret_folder / "privacy_cases.csv", encoding="utf-8") as f:
         listed = {r["case_number"]: r["employee_name"] for r in csv.DictReader(f)}
     assert listed == dict(zip(private["case_number"], private["employee_name"], strict=True))
-    assert all(n in pdf_text(folder / "privacy_cases.pdf") for n in private["employee_name"])
+    assert all(n in pdf_text(secret_folder / "privacy_cases.pdf")
+               for n in private["employee_name"])
 
-    assert len(pypdf.PdfReader(folder / "form301.pdf").pages) >= len(log)
+    assert len(pypdf.PdfReader(secret_folder / "form301.pdf").pages) >= len(log)
 
 
 def test_all_zero_year_gets_a_300a_of_zeros_and_no_privacy_list(sample_result, tmp_path):
-    written = render_forms(sample_result, tmp_path, 2023, establishment="PLT03")
+    written = render_forms(sample_result.select(year=2023), tmp_path, establishment="PLT03")
     files = written["PLT03"]
     assert set(files) == {"form300", "form300a", "form301"}
     assert read_300a(files["form300a"]) == dict.fromkeys(TOTAL_KEYS, 0)
@@ -168,8 +164,9 @@ def test_301_puts_a_long_narrative_in_full_on_a_continuation_page(tmp_path):
 
 
 def test_same_input_same_bytes(sample_result, tmp_path):
-    a = render_forms(sample_result, tmp_path / "a", 2024, establishment="PLT02")["PLT02"]
-    b = render_forms(sample_result, tmp_path / "b", 2024, establishment="PLT02")["PLT02"]
+    one = sample_result.select(year=2024)
+    a = render_forms(one, tmp_path / "a", establishment="PLT02")["PLT02"]
+    b = render_forms(one, tmp_path / "b", establishment="PLT02")["PLT02"]
     for key in a:
         assert a[key].read_bytes() == b[key].read_bytes(), key
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 
 import pandas as pd
-from rec_stub import make_rec, stub_bundle
+from rec_stub import make_rec, stub_bundle, stub_result
 
 from oshakit.ita.export import case_data_frame, form300a_frame, write_ita_files
-from oshakit.summary import ita_checks, summarize
+from oshakit.summary import summarize
 
 SPEC_300A_TEXT = (
     "establishment_name, ein, company_name, street_address, city, state, zip, naics_code, "
@@ -115,7 +115,8 @@ def test_long_text_is_cut_and_reported(tmp_path):
     f = case_data_frame(rec, summaries, 2024)
     assert f.job_title[0] == "J" * 255
     assert f.case_number[0] == "C" * 100
-    paths = write_ita_files(rec, summaries, ita_checks(summaries), tmp_path, 2024)
+    result = stub_result(rec, stub_bundle(ESTABLISHMENTS, EMPLOYMENT), 2024)
+    paths = write_ita_files(result, tmp_path)
     ex = pd.read_csv(paths["exceptions"])
     cut = ex[ex.code == "ITA_TEXT_TRUNCATED"].set_index("column")
     assert set(cut.index) == {"job_title", "case_number"}
@@ -126,10 +127,11 @@ def test_long_text_is_cut_and_reported(tmp_path):
 
 def test_write_ita_files(tmp_path):
     rec, summaries = setup()
-    checks = ita_checks(summaries)
-    paths = write_ita_files(rec, summaries, checks, tmp_path / "out", 2024)
+    result = stub_result(rec, stub_bundle(ESTABLISHMENTS, EMPLOYMENT), 2024)
+    checks = result.checks
+    paths = write_ita_files(result, tmp_path / "out")
     assert {p.name for p in paths.values()} == {
-        "ita_300a.csv", "ita_case_data.csv", "exceptions.csv", "ita_checks.csv"}
+        "ita_300a.csv", "ita_case_data.csv", "exceptions.csv", "ita_checks.csv", "README.txt"}
     with paths["ita_300a"].open(newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == SPEC_300A and len(rows) == 3

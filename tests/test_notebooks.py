@@ -38,12 +38,13 @@ def test_notebook_is_committed_clean(path):
 #: The parameters each notebook declares: the contract the runner and users rely on.
 PARAMETERS = {
     "01_profile": ["bundle", "out_dir", "year"],
-    "02_reconcile": ["bundle", "year", "out_dir", "as_of", "cap", "establishment", "case"],
-    "03_trends": ["bundle", "years", "establishments", "out_dir", "as_of"],
-    "04_forms": ["bundle", "year", "out_dir", "establishment", "certifier_name",
-                 "certifier_title", "certifier_phone"],
-    "05_submit": ["bundle", "year", "establishment", "mode", "out_dir", "base_url",
-                  "change_reason"],
+    "02_reconcile": ["bundle", "year", "establishment", "result_dir", "out_dir", "as_of",
+                     "cap", "case"],
+    "03_trends": ["bundle", "years", "establishments", "result_dir", "out_dir", "as_of"],
+    "04_forms": ["bundle", "year", "establishment", "result_dir", "out_dir", "as_of",
+                 "certifier_name", "certifier_title", "certifier_phone"],
+    "05_submit": ["bundle", "year", "establishment", "result_dir", "mode", "out_dir",
+                  "base_url", "change_reason"],
 }
 #: What a notebook may import: the kit, and what displays its results.
 ALLOWED_IMPORTS = re.compile(r"^(import pandas as pd|from IPython\.display import .+|"

@@ -25,7 +25,7 @@ def test_notebook_runs_on_the_sample(tmp_path):
             "ita/ita_case_data.csv", "ita/exceptions.csv", "ita/ita_checks.csv"} <= written
     log = pd.read_csv(out / "log.csv")
     assert (log.year == 2024).all()
-    cases = pd.read_csv(out / "cases.csv").set_index("case_number")
+    cases = pd.read_csv(out / "confidential" / "cases.csv").set_index("case_number")
     run = nbformat.read(tmp_path / "run.ipynb", as_version=4)
     last = [c for c in run.cells if c.cell_type == "code"][-1]
     printed = "".join(o.get("text", "") for o in last.outputs)

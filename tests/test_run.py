@@ -1,7 +1,7 @@
-"""The notebook runner on tiny fixture notebooks (tests/fixtures/notebooks/):
-01_profile lists the bundle's files, 02_reconcile counts an establishment's rows of
-``cases.csv`` and fails for codes starting with BAD, 03_trends takes lists of years and
-establishments."""
+"""The notebook runner on tiny fixture notebooks (tests/fixtures/notebooks/) and a tiny
+bundle: 01_profile lists the bundle's files, 02_reconcile counts an establishment's log
+rows in the batch's saved result and fails for codes starting with BAD, 03_trends takes
+lists of years and establishments."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from jupyter_client.kernelspec import NoSuchKernel
 
+from oshakit.cases import Policy
 from oshakit.cli import main
 from oshakit.errors import KernelError
 from oshakit.run import kernel, run_batch
@@ -24,20 +25,33 @@ NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 YEAR = 2024
 
 
+ENCOUNTERS = ("encounters.ext_id,encounters.pat_id,encounters.pat_id_type,"
+              "incidents.inc_datetime,incidents.osha_work_related,incidents.osha_completed_dt,"
+              "incidents.osha_itype,incidents.facility_code\n")
+
+
+def case_row(ext_id: str, code: str, injured: str) -> str:
+    """A recordable injury (work-related, determined the next day) at ``code``."""
+    return f"{ext_id},P{ext_id},id:ext_id,{injured},Yes,{injured},I,{code}\n"
+
+
 def make_bundle_dir(folder: Path) -> Path:
+    """GOOD1 has two 2024 cases and one of 2023 (a year for the trends), GOOD2 one."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "cases.csv").write_text("establishment,case\nGOOD1,a\nGOOD1,b\nGOOD2,c\n")
-    (folder / "employment.csv").write_text("establishment,year\nGOOD1,2024\n")
-    # an encounters file makes it a bundle the runner can scope (years for the trends)
     (folder / "encounters_incidents.csv").write_text(
-        "encounters.ext_id,encounters.pat_id,encounters.pat_id_type,incidents.inc_datetime\n"
-        "E1,P1,id:ext_id,2023-05-01\n")
+        ENCOUNTERS + case_row("E1", "GOOD1", "2024-02-01") + case_row("E2", "GOOD1", "2024-03-01")
+        + case_row("E3", "GOOD2", "2024-04-01") + case_row("E4", "GOOD1", "2023-05-01"))
+    (folder / "employment.csv").write_text(
+        "employment.establishment_code,employment.year,employment.annual_average_employees,"
+        "employment.total_hours_worked,employment.peak_employees\n"
+        "GOOD1,2024,10,20000,12\nGOOD2,2024,10,20000,12\n")
     return folder
 
 
 def batch(tmp: Path, codes=("GOOD1", "GOOD2"), **kwargs):
     kwargs.setdefault("jobs", 1)
-    return run_batch(tmp / "bundle", YEAR, tmp / "reports", establishments=list(codes),
+    return run_batch(tmp / "bundle", YEAR, tmp / "reports",
+                     establishments=None if codes is None else list(codes),
                      notebooks_dir=NOTEBOOKS, progress=False, **kwargs)
 
 
@@ -63,8 +77,9 @@ def test_one_failure_does_not_stop_the_others(failed_run):
     tmp, manifest = failed_run
     assert statuses(manifest) == {"_bundle": "ok", "GOOD1": "ok", "BAD2": "failed",
                                   "GOOD2": "ok"}
-    assert result(tmp, "GOOD1") == {"establishment": "GOOD1", "year": 2024, "as_of": None,
-                                    "rows": 2}
+    fingerprint = json.loads((tmp / "reports/2024/manifest.json").read_text())["fingerprint"]
+    assert result(tmp, "GOOD1") == {"establishment": "GOOD1", "year": 2024, "as_of": "None",
+                                    "fingerprint": fingerprint, "rows": 2}
     assert result(tmp, "GOOD2")["rows"] == 1
     # list parameters get the one establishment of the unit
     trend = tmp / "reports/2024/GOOD1/03_trends/charts/trend.txt"
@@ -72,8 +87,7 @@ def test_one_failure_does_not_stop_the_others(failed_run):
     assert trend.read_text() == "['GOOD1'] [2023, 2024]"
     # the bundle-level notebook ran once, not per establishment
     files = tmp / "reports/2024/_bundle/01_profile/files.txt"
-    assert files.read_text().splitlines() == ["cases.csv", "employment.csv",
-                                              "encounters_incidents.csv"]
+    assert files.read_text().splitlines() == ["employment.csv", "encounters_incidents.csv"]
     assert not (tmp / "reports/2024/GOOD1/01_profile.ipynb").exists()
 
 
@@ -83,7 +97,7 @@ def test_manifest_records_the_failing_notebook_cell_and_error(failed_run):
     bad = {e["unit"]: e for e in on_disk["entries"]}["BAD2"]
     assert bad["status"] == "failed"
     # cells: title (markdown), parameters [1], injected parameters [2], imports [3],
-    # the raise [4]: execution count 4, index 4 in the executed notebook
+    # the raise [4]: execution count 4 (a fresh session in the reused kernel), index 4
     assert bad["error"] == {"notebook": "02_reconcile.ipynb", "cell": 4, "cell_index": 4,
                             "ename": "ValueError", "evalue": "no data for BAD2"}
     paths = {o["path"] for o in bad["outputs"]}
@@ -105,14 +119,16 @@ def test_manifest_checksums_and_parameters(failed_run):
             data = (root / o["path"]).read_bytes()
             assert o["sha256"] == hashlib.sha256(data).hexdigest()
             assert o["bytes"] == len(data)
+    # paths relative to each notebook's folder <out>/2024/<unit>/<notebook>/: a zipped
+    # report folder still opens
     assert good.parameters["02_reconcile.ipynb"] == {
-        "bundle": str((tmp / "bundle").resolve()), "year": 2024, "as_of": None,
-        "establishment": "GOOD1", "out_dir": str(root / "GOOD1" / "02_reconcile")}
+        "bundle": "../../../../bundle", "year": 2024, "establishment": "GOOD1",
+        "result_dir": "../../confidential/result", "out_dir": "."}
     assert good.parameters["03_trends.ipynb"]["establishments"] == ["GOOD1"]
     # 01 declares `bundle` on a line whose comment holds "=": still passed
     assert manifest.entries["_bundle"].parameters["01_profile.ipynb"] == {
-        "bundle": str((tmp / "bundle").resolve()), "year": 2024,
-        "out_dir": str(root / "_bundle" / "01_profile")}
+        "bundle": "../../../../bundle", "year": 2024, "out_dir": "."}
+    assert manifest.bundle == "../../bundle"
     assert good.duration > 0 and [n["notebook"] for n in good.notebooks] == [
         "02_reconcile.ipynb", "03_trends.ipynb"]
 
@@ -144,25 +160,27 @@ def test_second_run_skips_and_force_reruns(tmp_path):
     assert statuses(forced) == {"_bundle": "ok", "GOOD1": "ok", "BAD2": "failed"}
 
 
-def test_changed_parameter_input_or_output_reruns(tmp_path):
+def test_changed_policy_input_or_output_reruns(tmp_path):
     make_bundle_dir(tmp_path / "bundle")
     batch(tmp_path)
-    # as_of is a parameter of 02 only: the bundle-level unit stays skipped
-    m = batch(tmp_path, as_of="2025-01-31")
+    # a policy changes the result the establishments' notebooks read, not the input files
+    # the bundle-level notebook reads: it stays skipped
+    as_of = Policy(as_of="2025-01-31")
+    m = batch(tmp_path, policy=as_of)
     assert statuses(m) == {"_bundle": "skipped", "GOOD1": "ok", "GOOD2": "ok"}
     assert result(tmp_path, "GOOD1")["as_of"] == "2025-01-31"
     # a changed input file reruns everything
-    with open(tmp_path / "bundle" / "cases.csv", "a") as f:
-        f.write("GOOD2,d\n")
-    m = batch(tmp_path, as_of="2025-01-31")
+    with open(tmp_path / "bundle" / "encounters_incidents.csv", "a") as f:
+        f.write(case_row("E5", "GOOD2", "2024-05-01"))
+    m = batch(tmp_path, policy=as_of)
     assert statuses(m) == {"_bundle": "ok", "GOOD1": "ok", "GOOD2": "ok"}
     assert result(tmp_path, "GOOD2")["rows"] == 2
     # a deleted output reruns that establishment only; so does an edited one
     (tmp_path / "reports/2024/GOOD2/02_reconcile/result.json").unlink()
-    m = batch(tmp_path, as_of="2025-01-31")
+    m = batch(tmp_path, policy=as_of)
     assert statuses(m) == {"_bundle": "skipped", "GOOD1": "skipped", "GOOD2": "ok"}
     (tmp_path / "reports/2024/GOOD1/03_trends/charts/trend.txt").write_text("edited")
-    m = batch(tmp_path, as_of="2025-01-31")
+    m = batch(tmp_path, policy=as_of)
     assert statuses(m) == {"_bundle": "skipped", "GOOD1": "ok", "GOOD2": "skipped"}
     assert (tmp_path / "reports/2024/GOOD1/03_trends/charts/trend.txt").read_text() != "edited"
 
@@ -190,16 +208,19 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "0 ok, 1 failed, 2 skipped" in out
 
     assert main([*args, "--as-of", "31/01/2025"]) == 2
-    assert "not YYYY-MM-DD" in capsys.readouterr().err
+    assert "as_of must be a date written YYYY-MM-DD" in capsys.readouterr().err
+    assert main([*args, "--year", "2019"]) == 2
+    assert "no data for 2019; it covers 2023, 2024" in capsys.readouterr().err
     assert main([*args[:1], str(tmp_path / "nope"), *args[2:]]) == 2
 
 
-def test_establishments_and_trend_years_come_from_the_bundle(tmp_path, sample_dir):
-    from oshakit.run.batch import _scope
-
-    # the sample has three establishments and data for 2023-2025: a 2024 run looks back
-    # to 2023 but never forward
-    assert _scope(sample_dir, 2024) == (["PLT01", "PLT02", "PLT03"], [2023, 2024])
+def test_establishments_and_trend_years_come_from_the_result(tmp_path):
+    make_bundle_dir(tmp_path / "bundle")
+    manifest = batch(tmp_path, codes=None)  # every establishment with a 2024 Form 300A
+    assert statuses(manifest) == {"_bundle": "ok", "GOOD1": "ok", "GOOD2": "ok"}
+    # the bundle has data for 2023 and 2024: a 2024 run's trends look back to 2023
+    trend = tmp_path / "reports/2024/GOOD2/03_trends/charts/trend.txt"
+    assert trend.read_text() == "['GOOD2'] [2023, 2024]"
 
 
 def test_missing_ipykernel_is_a_kernel_error(tmp_path, monkeypatch, capsys):
@@ -221,6 +242,7 @@ def test_no_such_kernel_is_recorded_as_a_kernel_error(tmp_path, monkeypatch):
         raise NoSuchKernel(name)
 
     monkeypatch.setattr(kernel.InterpreterSpecs, "get_kernel_spec", missing)
+    kernel.shutdown_worker_kernels()  # the next notebook needs a new kernel
     m = batch(tmp_path, codes=("GOOD1",))
     err = m.entries["GOOD1"].error
     assert m.entries["GOOD1"].status == "failed"
@@ -236,6 +258,6 @@ def test_establishment_code_that_is_not_a_folder_name_is_refused(tmp_path):
     from oshakit.errors import OshakitError
 
     make_bundle_dir(tmp_path / "bundle")
-    with pytest.raises(OshakitError, match="folder names"):
+    with pytest.raises(OshakitError, match="cannot be used as a file name"):
         batch(tmp_path, codes=("GOOD1", "../up"))
     assert not (tmp_path / "reports").exists()

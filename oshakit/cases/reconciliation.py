@@ -15,7 +15,7 @@ from oshakit.cases.build import Built, build
 from oshakit.cases.policy import Policy
 from oshakit.cases.privacy import suspected as suspected_privacy
 from oshakit.cases.text import column, num
-from oshakit.errors import PolicyError
+from oshakit.errors import OshakitError, PolicyError
 
 if TYPE_CHECKING:
     from oshakit.bundle import Bundle
@@ -64,11 +64,16 @@ class Reconciliation:
             self, cases=only(self.cases), log=only(self.log),
             exceptions=only(self.exceptions), eh_diff=only(self.eh_diff))
 
-    def explain(self, case: str) -> str:
-        """The explanation of a case, by case number or case key."""
+    def explain(self, case: str | None = None) -> str:
+        """How every value of a case was derived, by case number or case key; with no
+        ``case``, the first case on the log."""
+        if case is None:
+            if self.log.empty:
+                return "No case on the log."
+            case = str(self.log["case_key"].iloc[0])
         hit = self.cases[(self.cases["case_number"] == case) | (self.cases["case_key"] == case)]
         if hit.empty:
-            raise KeyError(f"no case {case!r}")
+            raise OshakitError(f"no case {case!r} in this result (give a case number or key)")
         return str(hit["explanation"].iloc[0])
 
 

@@ -1,8 +1,8 @@
-"""Every trend chart for a bundle in one call: what ``notebooks/03_trends.ipynb`` shows.
+"""Every trend chart of a result in one call: what ``notebooks/03_trends.ipynb`` shows.
 
-Runs the pipeline, keeps the years and establishments asked for, builds each chart and
-the rates table, and (with ``out_dir``) writes ``charts/<name>.png|.svg`` and
-``rates_table.csv``.
+Takes a :class:`~oshakit.result.Result` (never recomputes), keeps the years and
+establishments asked for, builds each chart and the rates table, and (with ``out_dir``)
+writes ``charts/<name>.png|.svg`` and ``rates_table.csv``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from oshakit.cases.policy import Policy
 from oshakit.charts.figure import Chart, save
 from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
 from oshakit.charts.rates import rates_by_year, rates_table
 from oshakit.errors import OshakitError
+from oshakit.result import Result, unknown_establishment
 
 #: File (in ``out_dir``) of the rates table behind the charts.
 RATES_TABLE_FILE = "rates_table.csv"
@@ -32,7 +32,7 @@ class Trends:
     rates: pd.DataFrame
     years: list[int]
     establishments: list[str] | None
-    result: Any = field(repr=False)
+    result: Result = field(repr=False)
     files: dict[str, Path] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Chart:
@@ -63,27 +63,21 @@ def _years(value: Iterable[int] | int | None) -> list[int] | None:
 
 
 def trends(
-    bundle: Any = None,
+    result: Result,
     years: Iterable[int] | int | None = None,
     establishments: Iterable[str] | str | None = None,
     out_dir: str | Path | None = None,
-    *,
-    policy: Policy | None = None,
 ) -> Trends:
-    """Build every trend chart for ``bundle`` (path, Bundle or None for the shipped sample).
+    """Build every trend chart of ``result``.
 
-    ``years``: the years to show (None: every year in the bundle); ``establishments``: the
-    codes to keep (None: all; an unknown code is an error). ``policy``: the
-    recordkeeping policy, as in :func:`oshakit.pipeline.run`.
+    ``years``: the years to show (None: every year the result covers); ``establishments``:
+    the codes to keep (None: all; an unknown code is an error).
     """
-    from oshakit import pipeline
-
     wanted = _years(years)
     codes = _as_list(establishments)
-    one_year = wanted[0] if wanted and len(wanted) == 1 else None
-    result = pipeline.run(bundle, one_year, policy)
     for code in codes or []:
-        pipeline.check_establishment(result, code)
+        if code not in result.establishments:
+            raise OshakitError(unknown_establishment(code, result.establishments))
 
     def keep(frame: pd.DataFrame) -> pd.DataFrame:
         mask = pd.Series(True, index=frame.index)

@@ -38,8 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from oshakit.cli.options import Refused
+
     try:
         return int(args.handler(args))
+    except Refused as exc:
+        print(f"oshakit {args.command}: refused: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except OshakitError as exc:
         print(f"oshakit {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from oshakit.cli.options import add_policy_options, policy_from_args
+from oshakit.cli.options import add_filing_options, add_policy_options, compute
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "forms",
         help="render OSHA Forms 300, 300A and 301 of a year as PDFs",
-        description="Write DIR/<establishment>/form300.pdf, form300a.pdf, form301.pdf and, "
-        "when there are privacy cases, privacy_cases.pdf and privacy_cases.csv (the only "
-        "files that hold their names).",
+        description="Write DIR/<establishment>/form300.pdf and form300a.pdf (shareable) and "
+        "DIR/<establishment>/confidential/form301.pdf (the employees' own reports, with "
+        "names, addresses and dates of birth) and, when there are privacy cases, "
+        "confidential/privacy_cases.pdf and .csv. Refuses when rows that feed the log "
+        "could not be read (see --accept-rejects).",
     )
     p.add_argument("bundle", metavar="BUNDLE", help="folder of the case bundle's CSV files")
     p.add_argument("--year", type=int, required=True, help="log year")
     p.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder")
     p.add_argument("--establishment", metavar="CODE", help="only this establishment")
     add_policy_options(p)
+    add_filing_options(p)
     p.add_argument("--certifier-name", metavar="NAME", help="300A company executive")
     p.add_argument("--certifier-title", metavar="TITLE", help="their title")
     p.add_argument("--certifier-phone", metavar="PHONE", help="their phone")
@@ -35,26 +38,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def forms_command(args: argparse.Namespace) -> int:
-    from oshakit.errors import BundleError
     from oshakit.forms import render_forms
-    from oshakit.pipeline import check_establishment, run
 
-    path = Path(args.bundle)
-    if not path.is_dir():
-        raise BundleError(f"bundle folder not found: {path}")
-    result = run(path, args.year, policy_from_args(args))
-    check_establishment(result, args.establishment)
+    result = compute(args, filing=True)
     certifier = {
         "name": args.certifier_name,
         "title": args.certifier_title,
         "phone": args.certifier_phone,
         "date": args.certifier_date,
     }
-    written = render_forms(
-        result, args.out, args.year, establishment=args.establishment,
-        certifier=certifier, paper=args.paper,
-    )
-    log = result.rec.log
+    written = render_forms(result, args.out, certifier=certifier, paper=args.paper)
+    log = result.log
     for code, files in written.items():
         n = int(((log["establishment_code"] == code) & (log["year"] == args.year)).sum())
         print(f"{code} {args.year}: {n:,} case(s) on the log")

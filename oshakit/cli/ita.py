@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from oshakit.cli.options import add_filing_options, add_policy_options, compute
 from oshakit.errors import GateRefused
 
 DEFAULT_OUT = "oshakit-out/ita"
@@ -42,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="send case data (Forms 300/301) for establishments of 100+ employees "
                         "(auto, default), for all, or none")
     s.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    add_policy_options(s)
+    add_filing_options(s)
     s.set_defaults(handler=_submit)
 
     st = sub.add_parser("status", help="what the ledger says each target holds")
@@ -69,7 +71,7 @@ def _submit(args: argparse.Namespace) -> int:
     probe = sm.client_for(mode, args.base_url)  # a missing token fails before any work
     if probe is not None:
         probe.close()
-    inputs = sm.inputs_from_bundle(Path(args.bundle), args.year)
+    inputs = sm.inputs_from_result(compute(args, filing=True))
     try:
         result = sm.run_submission(inputs, args.out, mode=mode, base_url=args.base_url,
                                    establishments=args.establishment,

@@ -1,10 +1,22 @@
-"""Command-line options several subcommands share: the recordkeeping policy."""
+"""What several subcommands share: the recordkeeping policy options, the one pipeline call,
+and the fail-closed rule of the filing commands."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from oshakit.cases.policy import CAPS, Policy
+from oshakit.errors import BundleError, OshakitError
+from oshakit.result import Result
+
+#: Rows of the refusal table printed before "... and N more".
+MAX_SHOWN = 30
+
+
+class Refused(OshakitError):
+    """A filing command refused to write or send anything (exit code 1)."""
 
 
 def add_policy_options(p: argparse.ArgumentParser) -> None:
@@ -24,7 +36,57 @@ def add_policy_options(p: argparse.ArgumentParser) -> None:
                    help="count days like Enterprise Health's own OSHA 300 report")
 
 
+def add_filing_options(p: argparse.ArgumentParser) -> None:
+    """``--accept-rejects``: go on knowingly when the loader could not read everything."""
+    p.add_argument(
+        "--accept-rejects", action="store_true",
+        help="file even though rows or cells that feed the log could not be read; every "
+        "output then says it was prepared from an incomplete bundle")
+
+
 def policy_from_args(args: argparse.Namespace) -> Policy:
     """The one :class:`Policy` of a command, built from its options."""
     return Policy.parse(cap=args.cap, as_of=args.as_of, privacy_auto=args.privacy_auto,
                         eh_compat=args.eh_compat)
+
+
+def compute(args: argparse.Namespace, *, filing: bool = False) -> Result:
+    """Run the pipeline for the command's bundle, year, policy and establishment.
+
+    A filing command (``filing=True``) refuses — :class:`Refused`, nothing written, nothing
+    sent — when anything that feeds the log of the year could not be read, unless the user
+    passed ``--accept-rejects``; the table of what could not be read goes to stderr.
+    """
+    from oshakit.pipeline import run
+
+    path = Path(args.bundle)
+    if not path.is_dir():
+        raise BundleError(f"bundle folder not found: {path}")
+    establishment = getattr(args, "establishment", None)
+    result = run(path, args.year, policy_from_args(args),
+                 establishment=establishment if isinstance(establishment, str) else None)
+    if not result.complete:
+        print(unread_table(result), file=sys.stderr)
+        if filing and not getattr(args, "accept_rejects", False):
+            raise Refused(
+                f"{len(result.unread):,} row(s) or cell(s) that feed the "
+                f"{args.year or ''} log could not be read (above); nothing was written or "
+                "sent. Fix the files, or pass --accept-rejects to file anyway (every output "
+                "will say it was prepared from an incomplete bundle).")
+        print(f"warning: {result.notice()}", file=sys.stderr)
+    return result
+
+
+def unread_table(result: Result) -> str:
+    """What could not be read, as a short table: file, line, column, code, value, message
+    and what it affects."""
+    import pandas as pd
+
+    cols = ["file", "line", "column", "code", "value", "message", "affects"]
+    table = result.unread.reindex(columns=cols)
+    shown = table.head(MAX_SHOWN).astype("str").replace({"<NA>": "", "nan": "", "None": ""})
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        text = shown.to_string(index=False)
+    more = len(table) - len(shown)
+    tail = f"\n... and {more:,} more" if more > 0 else ""
+    return f"could not be read ({len(table):,}):\n{text}{tail}"

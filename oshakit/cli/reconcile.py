@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from oshakit.cli.options import add_policy_options, policy_from_args
+from oshakit.cli.options import add_filing_options, add_policy_options, compute
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: Failed ITA checks printed by export-ita (all of them are in ita_checks.csv).
@@ -31,8 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reconcile",
         help="reconcile cases and write cases, exceptions, accounting, log, 300A and rates",
         description="Reconcile the bundle's cases and write cases.csv, exceptions.csv, "
-        "accounting.csv, eh_diff.csv, log.csv, summary_300a.csv, rates.csv and "
-        "ita_checks.csv into DIR. Exit 1 when an exception of error severity was found.",
+        "accounting.csv, eh_diff.csv, log.csv, summary_300a.csv, rates.csv, ita_checks.csv "
+        "and unread.csv into DIR, the case table with names into DIR/confidential/, and "
+        "DIR/README.txt (the run's fingerprint and policy). Exit 1 when an exception of "
+        "error severity was found.",
     )
     _common(p, year_required=False)
     p.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder")
@@ -47,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _common(p, year_required=True)
     p.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder")
+    add_filing_options(p)
     p.set_defaults(handler=export_ita_command)
 
 
@@ -61,26 +64,15 @@ def _common(p: argparse.ArgumentParser, *, year_required: bool) -> None:
     add_policy_options(p)
 
 
-def _run(args: argparse.Namespace):
-    from oshakit.errors import BundleError
-    from oshakit.pipeline import run
-
-    path = Path(args.bundle)
-    if not path.is_dir():
-        raise BundleError(f"bundle folder not found: {path}")
-    return run(path, args.year, policy_from_args(args))
-
-
 def log_command(args: argparse.Namespace) -> int:
-    from oshakit.pipeline import check_establishment, log_table
+    from oshakit.outputs import log_table, stamp, write_csv
 
-    result = _run(args)
-    check_establishment(result, args.establishment)
-    log = log_table(result.rec, args.establishment)
+    result = compute(args)
+    log = log_table(result)
     where = f" at {args.establishment}" if args.establishment else ""
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        log.to_csv(args.out, index=False, date_format="%Y-%m-%d")
+        write_csv(log, args.out)
+        stamp(args.out.parent, result, [args.out], name=f"{args.out.stem}.README.txt")
         print(f"{len(log):,} case(s) on the {args.year} log{where} written to {args.out}")
         return EXIT_OK
     print(f"OSHA 300 log {args.year}{where}: {len(log):,} case(s)")
@@ -100,19 +92,20 @@ def _readable(log) -> str:
 
 
 def reconcile_command(args: argparse.Namespace) -> int:
-    from oshakit.pipeline import exceptions_by_severity, write_outputs
+    from oshakit.outputs import write_tables
+    from oshakit.problems import counts_by_severity
 
-    result = _run(args)
-    paths = write_outputs(result, args.out)
+    result = compute(args)
+    paths = write_tables(result, args.out)
     rec = result.rec
     years = f"{args.year}" if args.year else "every year"
     print(
         f"{len(rec.cases):,} case(s), {len(rec.log):,} on the log ({years}), "
         f"{len(result.summaries):,} establishment-year summaries; files in {args.out}:"
     )
-    for path in paths.values():
-        print(f"  {path.name}")
-    counts = exceptions_by_severity(rec.exceptions)
+    for name in paths:
+        print(f"  {name}")
+    counts = counts_by_severity(rec.exceptions)
     if len(counts):
         print("exceptions:")
         print(counts.to_string(index=False))
@@ -123,10 +116,10 @@ def reconcile_command(args: argparse.Namespace) -> int:
 def export_ita_command(args: argparse.Namespace) -> int:
     from oshakit.ita.export import form300a_frame, write_ita_files
 
-    result = _run(args)
-    paths = write_ita_files(result.rec, result.summaries, result.checks, args.out, args.year)
+    result = compute(args, filing=True)
+    paths = write_ita_files(result, args.out)
     n300a = len(form300a_frame(result.summaries, args.year))
-    n_cases = int((result.rec.log["year"] == args.year).sum())
+    n_cases = int((result.log["year"] == args.year).sum())
     print(
         f"ITA files for {args.year}: {n300a:,} establishment(s) in {paths['ita_300a']}, "
         f"{n_cases:,} case(s) in {paths['ita_case_data']}"

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from oshakit.cli import EXIT_OK, EXIT_PROBLEMS
+from oshakit.cli.options import Refused, add_filing_options, add_policy_options, policy_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,22 +28,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="establishment code to run (repeatable; default: all in the bundle)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="parallel notebook workers (default: CPU count, at most 4; 1: in-process)")
-    p.add_argument("--as-of", default=None, metavar="DATE",
-                   help="YYYY-MM-DD date open restriction/away spans run to")
     p.add_argument("--force", action="store_true", help="rerun unchanged establishment-years")
     p.add_argument("--notebooks", default=None, metavar="DIR",
                    help="folder of the pipeline notebooks (default: the kit's notebooks/)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_policy_options(p)
+    add_filing_options(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from oshakit.run import run_batch
+    from oshakit.run.batch import Incomplete
 
     start = time.perf_counter()
-    manifest = run_batch(args.bundle, args.year, args.out, establishments=args.establishment,
-                         jobs=args.jobs, as_of=args.as_of, force=args.force,
-                         notebooks_dir=args.notebooks, progress=not args.no_progress)
+    try:
+        manifest = run_batch(args.bundle, args.year, args.out,
+                             establishments=args.establishment, jobs=args.jobs,
+                             policy=policy_from_args(args), force=args.force,
+                             notebooks_dir=args.notebooks, progress=not args.no_progress,
+                             accept_rejects=args.accept_rejects)
+    except Incomplete as exc:
+        raise Refused(str(exc)) from None
     entries = manifest.run_entries()
     for e in entries:
         line = f"  {e.unit:<12} {e.status:<8} {e.duration:7.1f} s  {_shown(manifest.root / e.unit)}"

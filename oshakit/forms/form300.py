@@ -24,12 +24,14 @@ from oshakit.forms.layout import (
     PAPERS,
     RED,
     SHADE,
+    Footer,
     as_int,
     attention_box,
     burden,
     chunks,
     dol_block,
     draw_fitted,
+    draw_footer,
     fit,
     fmt_date,
     is_missing,
@@ -379,6 +381,7 @@ def render_form300(
     paper: str = "legal",
     rows_per_page: int = ROWS_PER_PAGE,
     as_of: Any = None,
+    footer: Footer | None = None,
 ) -> int:
     """Write the Form 300 log of one establishment-year to ``path``; return the page count.
 
@@ -386,7 +389,8 @@ def render_form300(
     ``establishment`` is a mapping with ``establishment_name``, ``city``, ``state``
     (a row of ``summaries``); ``year`` defaults to ``establishment["year"]``. ``paper`` is
     "legal" (as OSHA prints it) or "letter" (the same page scaled down); ``as_of`` is the
-    date estimated day counts run to, named in their footnote.
+    date estimated day counts run to, named in their footnote; ``footer`` ties every page
+    to the computation that made it.
     """
     info = dict(establishment or {})
     year = year if year is not None else info.get("year")
@@ -395,7 +399,8 @@ def render_form300(
     pagesize = PAPERS[paper]
     scale = pagesize[0] / W
     c = new_canvas(
-        path, pagesize, f"OSHA Form 300 {text(year)} {text(info.get('establishment_name'))}"
+        path, pagesize, f"OSHA Form 300 {text(year)} {text(info.get('establishment_name'))}",
+        footer,
     )
     c.beginForm("form300", 0, 0, W, H)
     _static(c, info, year, rows_per_page)
@@ -406,6 +411,7 @@ def render_form300(
     text_cols = [col for col in COLUMNS if col.kind == "text"]
     boxes = {col.key: cell_box(col.key, rows_per_page) for col in text_cols}
     for number, rng in enumerate(pages, start=1):
+        draw_footer(c, footer)
         if scale != 1:
             c.translate(0, (H - H * scale) / 2)
             c.scale(scale, scale)

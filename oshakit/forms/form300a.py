@@ -19,9 +19,11 @@ from oshakit.forms.layout import (
     LETTER_LANDSCAPE,
     MISSING,
     PAPERS,
+    Footer,
     attention_box,
     burden,
     dol_block,
+    draw_footer,
     field,
     fmt_date,
     fmt_int,
@@ -131,6 +133,7 @@ def render_form300a(
     *,
     certifier: Mapping[str, Any] | None = None,
     paper: str = "letter",
+    footer: Footer | None = None,
 ) -> Path:
     """Write the Form 300A of one establishment-year (``info``: a row of ``summaries``).
 
@@ -142,8 +145,9 @@ def render_form300a(
     pw, ph = PAPERS[paper]
     c = new_canvas(
         path, (pw, ph), f"OSHA Form 300A {text(info.get('year'))} "
-        f"{text(info.get('establishment_name'))}"
+        f"{text(info.get('establishment_name'))}", footer,
     )
+    draw_footer(c, footer)
     c.translate((pw - W) / 2, (ph - H) / 2)
 
     c.setFont(REGULAR, 7)

@@ -20,12 +20,14 @@ from oshakit.forms.form300 import log_text_shortened
 from oshakit.forms.layout import (
     LETTER_LANDSCAPE,
     PAPERS,
+    Footer,
     as_bool,
     attention_box,
     burden,
     checkbox,
     dol_block,
     draw_fitted,
+    draw_footer,
     fit,
     fmt_date,
     fmt_time,
@@ -286,6 +288,7 @@ def render_form301(
     *,
     completed_by: Mapping[str, Any] | None = None,
     paper: str = "letter",
+    footer: Footer | None = None,
 ) -> int:
     """Write one Form 301 page per row of ``cases`` (``rec.log`` rows) to ``path``.
 
@@ -294,7 +297,7 @@ def render_form301(
     """
     completed_by = completed_by or {}
     pw, ph = PAPERS[paper]
-    c = new_canvas(path, (pw, ph), "OSHA Form 301 Injury and Illness Incident Reports")
+    c = new_canvas(path, (pw, ph), "OSHA Form 301 Injury and Illness Incident Reports", footer)
     c.beginForm("form301", 0, 0, W, H)
     pos = _static(c)
     c.endForm()
@@ -310,16 +313,19 @@ def render_form301(
     dx, dy = (pw - W) / 2, (ph - H) / 2
     pages = 0
     for row in cases.to_dict("records"):
+        draw_footer(c, footer)
         c.translate(dx, dy)
         c.doForm("form301")
         overflow = _fields(c, pos, row, completed_by, log_text_shortened(row.get("description")))
         c.showPage()
         pages += 1
         if overflow:
+            draw_footer(c, footer)
             c.translate(dx, dy)
             _continuation(c, row, overflow)
             pages += 1
     if pages == 0:
+        draw_footer(c, footer)
         c.translate(dx, dy)
         c.doForm("form301_head")
         c.setFont(REGULAR, 10)

@@ -53,8 +53,24 @@ SHADE = Color(0.9, 0.9, 0.9)
 RED = Color(0.75, 0, 0)
 
 
-def new_canvas(path: str | Path, pagesize: tuple[float, float], title: str) -> Canvas:
-    """A canvas in reportlab's invariant mode: same input, same bytes (fixed dates and ids)."""
+@dataclass(frozen=True)
+class Footer:
+    """What every page of a form says about the computation behind it: the result's
+    fingerprint (also in the PDF's keywords) and, for an incomplete bundle, the notice."""
+
+    fingerprint: str
+    notice: str | None = None
+
+    @classmethod
+    def of(cls, result: Any) -> Footer:
+        """The footer of a :class:`oshakit.result.Result`."""
+        return cls(result.fingerprint, result.notice())
+
+
+def new_canvas(path: str | Path, pagesize: tuple[float, float], title: str,
+               footer: Footer | None = None) -> Canvas:
+    """A canvas in reportlab's invariant mode: same input, same bytes (fixed dates and ids).
+    With a ``footer``, its fingerprint goes into the PDF's keywords."""
     register_fonts()
     rl_config.invariant = 1
     c = Canvas(
@@ -69,7 +85,27 @@ def new_canvas(path: str | Path, pagesize: tuple[float, float], title: str) -> C
     c.setAuthor("oshakit")
     c.setCreator("oshakit")
     c.setSubject("OSHA recordkeeping (29 CFR Part 1904)")
+    if footer is not None:
+        c.setKeywords(f"oshakit fingerprint {footer.fingerprint}"
+                      + (" incomplete-bundle" if footer.notice else ""))
     return c
+
+
+def draw_footer(c: Canvas, footer: Footer | None) -> None:
+    """Draw ``footer`` along the bottom edge of the current page, in page coordinates (call
+    it before any translate or scale of the page)."""
+    if footer is None:
+        return
+    w = c._pagesize[0]
+    c.saveState()
+    if footer.notice:
+        c.setFillColor(RED)
+        c.setFont(BOLD, 7)
+        c.drawCentredString(w / 2, 16, footer.notice)
+    c.setFillColor(GREY)
+    c.setFont(REGULAR, 5.5)
+    c.drawRightString(w - 12, 6, f"oshakit fingerprint {footer.fingerprint}")
+    c.restoreState()
 
 
 # --------------------------------------------------------------------------- values

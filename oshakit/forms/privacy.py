@@ -13,7 +13,16 @@ from typing import Any
 import pandas as pd
 
 from oshakit.forms.fonts import BOLD, REGULAR
-from oshakit.forms.layout import LETTER_LANDSCAPE, chunks, fit, fmt_date, new_canvas, text
+from oshakit.forms.layout import (
+    LETTER_LANDSCAPE,
+    Footer,
+    chunks,
+    draw_footer,
+    fit,
+    fmt_date,
+    new_canvas,
+    text,
+)
 
 #: Columns of ``privacy_cases.csv``.
 PRIVACY_COLUMNS = ["establishment_code", "year", "case_number", "employee_name", "date_of_injury"]
@@ -39,17 +48,20 @@ def privacy_frame(log: pd.DataFrame) -> pd.DataFrame:
 
 def write_privacy_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write the privacy list as CSV (UTF-8)."""
-    frame.to_csv(path, index=False)
-    return Path(path)
+    from oshakit.outputs import write_csv
+
+    return write_csv(frame, path)
 
 
-def render_privacy(frame: pd.DataFrame, path: str | Path, info: Mapping[str, Any]) -> int:
+def render_privacy(frame: pd.DataFrame, path: str | Path, info: Mapping[str, Any],
+                   footer: Footer | None = None) -> int:
     """Write the privacy list of one establishment-year (``info``: a row of ``summaries``)
     as a PDF; return the page count."""
-    c = new_canvas(path, (W, H), "Privacy case list (confidential)")
+    c = new_canvas(path, (W, H), "Privacy case list (confidential)", footer)
     pages = list(chunks(len(frame), ROWS_PER_PAGE))
     records = frame.to_dict("records")
     for number, rng in enumerate(pages, start=1):
+        draw_footer(c, footer)
         c.setFont(BOLD, 14)
         c.drawString(LEFT, H - 44, "Privacy Case List — CONFIDENTIAL")
         c.setFont(REGULAR, 9)

@@ -9,11 +9,13 @@ OSHA takes is cut to the limit and each cut is reported as an exception, never s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from oshakit.cases.exceptions import COLUMNS as EXCEPTION_COLUMNS
+from oshakit.cases.reconciliation import Reconciliation
+from oshakit.errors import OshakitError
+from oshakit.result import Result
 from oshakit.summary import normalize_digits
 
 FORM300A_COLUMNS = [
@@ -103,12 +105,13 @@ def form300a_frame(summaries: pd.DataFrame, year: int) -> pd.DataFrame:
     return out[FORM300A_COLUMNS]
 
 
-def case_data_frame(rec: Any, summaries: pd.DataFrame, year: int) -> pd.DataFrame:
+def case_data_frame(rec: Reconciliation, summaries: pd.DataFrame, year: int) -> pd.DataFrame:
     """The ITA case data CSV rows for ``year``: one per case on the log (Forms 300 and 301)."""
     return _case_data(rec, summaries, year)[0]
 
 
-def _case_data(rec: Any, summaries: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _case_data(rec: Reconciliation, summaries: pd.DataFrame,
+               year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Case data rows and the exceptions for text cut to OSHA's limits."""
     log = rec.log[rec.log["year"] == year].reset_index(drop=True)
     names = summaries.loc[summaries["year"] == year, ["establishment_code", "establishment_name"]]
@@ -177,29 +180,32 @@ def _flag(values: pd.Series) -> pd.Series:
     return values.astype("boolean").astype("Int64")
 
 
-def write_ita_files(
-    rec: Any, summaries: pd.DataFrame, checks: pd.DataFrame, out_dir: str | Path, year: int
-) -> dict[str, Path]:
-    """Write the ITA 300A and case data CSVs, the year's exceptions (reconciliation
-    exceptions plus ITA truncations) and the ITA checks into ``out_dir``."""
+def write_ita_files(result: Result, out_dir: str | Path) -> dict[str, Path]:
+    """Write the ITA 300A and case data CSVs of ``result.year`` (OSHA's text exactly), the
+    year's exceptions (reconciliation exceptions plus ITA truncations) and the ITA checks
+    into ``out_dir``, and stamp the folder with the result's fingerprint."""
+    from oshakit.outputs import stamp, write_csv
+
+    year = result.year
+    if year is None:
+        raise OshakitError("the ITA files are for one year: compute the result for a year")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cases, cuts = _case_data(rec, summaries, year)
-    exceptions = rec.exceptions
+    cases, cuts = _case_data(result.rec, result.summaries, year)
+    exceptions = result.exceptions
     in_year = exceptions["year"].isna() | exceptions["year"].eq(year).fillna(False)
     exceptions = exceptions[in_year]
     extra = [c for c in exceptions.columns if c not in EXCEPTION_COLUMNS]
     exceptions = pd.concat(
         [df for df in (exceptions, cuts) if len(df)] or [cuts], ignore_index=True
     ).reindex(columns=EXCEPTION_COLUMNS + extra)
+    checks = result.checks
     frames = {
-        "ita_300a": form300a_frame(summaries, year),
-        "ita_case_data": cases,
-        "exceptions": exceptions,
-        "ita_checks": checks[checks["year"] == year],
+        "ita_300a": (form300a_frame(result.summaries, year), True),
+        "ita_case_data": (cases, True),
+        "exceptions": (exceptions, False),
+        "ita_checks": (checks[checks["year"] == year], False),
     }
-    paths = {}
-    for key, frame in frames.items():
-        paths[key] = out_dir / FILES[key]
-        frame.to_csv(paths[key], index=False)
+    paths = {key: write_csv(frame, out_dir / FILES[key], exact=exact)
+             for key, (frame, exact) in frames.items()}
+    paths["stamp"] = stamp(out_dir, result, paths.values())
     return paths

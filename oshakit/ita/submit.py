@@ -34,6 +34,7 @@ from oshakit.ita.client import (
 )
 from oshakit.ita.gates import GateReport, run_gates
 from oshakit.ita.ledger import HeldState, Ledger, exclusive
+from oshakit.result import Result
 
 MAX_ROUNDS = 6
 MODES = ("dry-run", "sandbox", "live", "rehearsal")
@@ -95,29 +96,25 @@ class SubmitResult:
         return pd.DataFrame(rows, columns=["folder", "file", "objects", "path"])
 
 
-def inputs_from_bundle(bundle: Any = None, year: int | None = None) -> ITAInputs:
-    """Run the kit's pipeline (load, reconcile, summarize, ITA checks, ITA frames) on
-    ``bundle`` (a path, a Bundle, or None for the shipped sample) for ``year`` (None: the
-    latest year with a summary)."""
+def inputs_from_result(result: Result) -> ITAInputs:
+    """What the workflow needs from a pipeline result of one year: the ITA 300A and case
+    data frames, and the checks, exceptions and names the gates read."""
     from oshakit.ita.export import case_data_frame, form300a_frame
-    from oshakit.pipeline import run
 
-    res = run(bundle)
-    summaries = res.summaries
+    year = result.year
     if year is None:
-        if not len(summaries):
-            raise ITAError("the bundle has no establishment-year to submit")
-        year = int(summaries["year"].max())
+        raise ITAError("ITA submissions are for one year: compute the result for a year")
+    summaries = result.summaries
     s = summaries[summaries["year"] == year]
     return ITAInputs(
         year=year,
         form300a=form300a_frame(summaries, year),
-        case_data=case_data_frame(res.rec, summaries, year),
+        case_data=case_data_frame(result.rec, summaries, year),
         codes=dict(zip(s["establishment_name"].astype("str"),
                        s["establishment_code"].astype("str"), strict=True)),
-        checks=res.checks,
-        exceptions=res.rec.exceptions,
-        employees=res.bundle.get("employees"),
+        checks=result.checks,
+        exceptions=result.exceptions,
+        employees=result.people,
     )
 
 

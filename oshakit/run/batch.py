@@ -1,12 +1,17 @@
-"""The year-end batch: every notebook of the pipeline, per establishment-year, in parallel.
+"""The year-end batch: the year's result computed once, then every notebook of the pipeline,
+per establishment-year, in parallel, as views of that one result.
 
-Notebooks that declare an ``establishment``/``establishments`` parameter run once per
-establishment into ``<out>/<year>/<code>/``; the others (``01_profile`` validates the whole
-bundle, paying Great Expectations' import once) run once per year into
+``run_batch`` loads the bundle and reconciles it once under one :class:`Policy`, saves the
+:class:`~oshakit.result.Result` under ``<out>/<year>/confidential/result/`` (it holds names),
+and hands each unit only the path to it: notebooks that declare an ``establishment`` /
+``establishments`` parameter run once per establishment into ``<out>/<year>/<code>/``; the
+others (``01_profile`` validates the whole bundle) once per year into
 ``<out>/<year>/_bundle/``. Each notebook ``NN_name.ipynb`` is executed to
 ``<unit>/NN_name.ipynb`` with an HTML copy ``<unit>/NN_name.html`` and writes its artifacts
-into ``<unit>/NN_name/`` (its ``out_dir``). A unit whose inputs, notebooks and parameters
-are unchanged and whose recorded outputs are intact is skipped unless ``force``.
+into ``<unit>/NN_name/`` (its ``out_dir``). Paths handed to notebooks and recorded in the
+manifest are relative, so a zipped report folder still opens. A unit whose result,
+notebooks and parameters are unchanged and whose recorded outputs are intact is skipped
+unless ``force``.
 """
 
 from __future__ import annotations
@@ -25,13 +30,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from oshakit.cases.policy import Policy
 from oshakit.errors import BundleError, OshakitError
+from oshakit.result import RESULT_JSON, Result, computation_fingerprint
 from oshakit.run.manifest import BUNDLE_UNIT, MANIFEST, Entry, Manifest, sha256_file
 
 #: The pipeline, in order; 05_submit (ITA) is deliberately not part of the batch.
 BATCH_NOTEBOOKS = ("01_profile", "02_reconcile", "03_trends", "04_forms")
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+#: Where the year's saved result lives, under ``<out>/<year>/``.
+RESULT_DIR = Path("confidential") / "result"
 _PER_ESTABLISHMENT = {"establishment", "establishments"}
+
+
+class Incomplete(OshakitError):
+    """The batch refused: rows that feed the year's log could not be read."""
 
 
 @dataclass
@@ -51,50 +64,68 @@ def run_batch(
     out: str | Path,
     establishments: Iterable[str] | None = None,
     jobs: int | None = None,
-    as_of: str | dt.date | None = None,
+    policy: Policy | None = None,
     force: bool = False,
     executor: Executor | None = None,
     notebooks_dir: str | Path | None = None,
     progress: bool = True,
+    accept_rejects: bool = False,
 ) -> Manifest:
     """Run the notebook pipeline for ``year`` on ``bundle`` (None: the shipped sample).
 
-    ``establishments``: codes to run (default: every establishment in the bundle).
-    ``jobs``: size of the local process pool (1 runs in this process); ignored when an
-    ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's
-    ``client.get_executor()``) is given. One unit's failure never stops the others: it is
+    The bundle is reconciled once under ``policy`` (default ``Policy()``) and the result
+    saved; every notebook opens it. ``establishments``: codes to run (default: the
+    establishments file and every establishment with employment in ``year``). ``jobs``:
+    size of the local process pool (1 runs in this process); ignored when an ``executor``
+    (any ``concurrent.futures.Executor``, e.g. a Dask client's ``client.get_executor()``)
+    is given. Refuses (:class:`Incomplete`) when rows that feed the year's log could not be
+    read, unless ``accept_rejects``. One unit's failure never stops the others: it is
     recorded in the returned manifest (also saved as ``<out>/<year>/manifest.json``).
     """
+    from oshakit.outputs import safe_name
     from oshakit.run.kernel import ensure_kernel
 
     ensure_kernel()
     year = int(year)
+    policy = policy or Policy()
     bundle_path = _bundle_path(bundle)
-    as_of = _iso_date(as_of)
     notebooks = batch_notebooks(notebooks_dir)
     declared = {nb: _declared(nb) for nb in notebooks}
     per_est = [nb for nb in notebooks if declared[nb] & _PER_ESTABLISHMENT]
     once = [nb for nb in notebooks if nb not in per_est]
-    known, years = _scope(bundle_path, year)
-    codes = known if establishments is None else list(establishments)
+
+    if establishments is not None:  # refuse a path-shaped code before writing anything
+        establishments = [safe_name(c) for c in dict.fromkeys(establishments)]
+    root = Path(out).resolve() / str(year)
+    result = year_result(bundle_path, year, policy, root / RESULT_DIR)
+    this_year = result.select(year=year)
+    if not this_year.complete and not accept_rejects:
+        raise Incomplete(
+            f"{len(this_year.unread):,} row(s) or cell(s) that feed the {year} log could not "
+            f"be read (see {RESULT_DIR.as_posix()}/unread.parquet or `oshakit inspect`); "
+            "nothing was run. Fix the files, or accept them knowingly (--accept-rejects).")
+    codes = _scope(result, year) if establishments is None else list(establishments)
     if per_est and not codes:
         raise OshakitError(f"no establishment to run for {year}: pass --establishment CODE")
-    bad = [c for c in codes if not c or c[0] in "._" or any(ch in c for ch in "/\\\0")]
-    if bad:
-        raise OshakitError(f"establishment code(s) unusable as folder names: {bad}")
+    codes = [safe_name(c) for c in dict.fromkeys(codes)]
 
-    root = Path(out).resolve() / str(year)
     manifest = Manifest.load(root / MANIFEST, year)
-    manifest.bundle = str(bundle_path)
-    bundle_digest = _bundle_digest(bundle_path)
+    manifest.bundle = os.path.relpath(bundle_path, root)
+    manifest.fingerprint = result.fingerprint
+    manifest.policy = policy.to_dict()
     # Trends look back over the bundle's years up to this one; every other notebook is
-    # about this year alone.
-    values = {"bundle": str(bundle_path), "year": year, "years": years, "as_of": as_of}
-    units = ([_unit(BUNDLE_UNIT, once, declared, values, root, bundle_digest)] if once else [])
+    # about this year alone. Paths are relative to each notebook's artifacts folder.
+    values = {"bundle": os.path.relpath(bundle_path, root / "unit" / "nb"),
+              "result_dir": (Path("..") / ".." / RESULT_DIR).as_posix(),
+              "year": year, "years": [y for y in result.years if y <= year]}
+    # The whole-bundle notebooks look at the input files; the others at the result too.
+    units = ([_unit(BUNDLE_UNIT, once, declared, values, root, result.input_fingerprint)]
+             if once else [])
     units += [
         _unit(code, per_est, declared,
-              values | {"establishment": code, "establishments": [code]}, root, bundle_digest)
-        for code in dict.fromkeys(codes)
+              values | {"establishment": code, "establishments": [code]}, root,
+              result.fingerprint)
+        for code in codes
     ] if per_est else []
     manifest.current = [u.name for u in units]
 
@@ -124,6 +155,31 @@ def run_batch(
     finally:
         bar.close()
     return manifest
+
+
+def year_result(bundle: Path, year: int, policy: Policy, folder: Path) -> Result:
+    """The bundle's result under ``policy`` (every year, so trends can look back), saved in
+    ``folder``; reopened instead of recomputed when the saved one has the same fingerprint
+    (same kit version, input files and policy)."""
+    from oshakit.pipeline import check_year, input_fingerprint_of, run
+
+    wanted = computation_fingerprint(input_fingerprint_of(bundle), policy)
+    try:
+        saved = json.loads((folder / RESULT_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    if saved.get("fingerprint") == wanted:
+        try:
+            result = Result.open(folder)
+            check_year(year, result.years)
+            return result
+        except OshakitError:
+            pass
+    result = run(bundle, None, policy)
+    check_year(year, result.years)
+    shutil.rmtree(folder, ignore_errors=True)
+    result.save(folder)
+    return result
 
 
 def batch_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
@@ -250,16 +306,18 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _unit(name: str, notebooks: list[Path], declared: dict[Path, set[str]],
-          values: dict[str, Any], root: Path, bundle_digest: str) -> Unit:
+          values: dict[str, Any], root: Path, fingerprint: str) -> Unit:
+    """A unit whose skip hash covers ``fingerprint`` (of what its notebooks read), the kit
+    version, and each notebook's bytes and parameters."""
+    from oshakit import __version__
+
     plan = []
     for nb in notebooks:
         params = {k: v for k, v in values.items() if k in declared[nb]}
         if "out_dir" in declared[nb]:
-            params["out_dir"] = str(root / name / nb.stem)
+            params["out_dir"] = "."  # each notebook runs in its own artifacts folder
         plan.append((nb, params))
-    from oshakit import __version__
-
-    key = {"version": __version__, "bundle": bundle_digest,
+    key = {"kit": __version__, "reads": fingerprint,
            "notebooks": [[nb.name, sha256_file(nb), p] for nb, p in plan]}
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
     return Unit(name, int(values["year"]), root, plan, digest)
@@ -312,39 +370,9 @@ def _bundle_path(bundle: str | Path | None) -> Path:
     return path.resolve()
 
 
-def _bundle_digest(path: Path) -> str:
-    """SHA-256 over the names and contents of the bundle's files."""
-    h = hashlib.sha256()
-    for f in sorted(p for p in path.iterdir() if p.is_file()):
-        h.update(f"{f.name}\0{sha256_file(f)}\n".encode())
-    return h.hexdigest()
-
-
-def _scope(path: Path, year: int) -> tuple[list[str], list[int]]:
-    """The establishment codes to run for ``year`` (the establishments file plus those with
-    employment in ``year``) and the bundle's years up to ``year`` (employment years and
-    injury years), for the trends."""
-    from oshakit.bundle import load_bundle
-
-    b = load_bundle(path)
-    codes: set[str] = set()
-    years = {year}
-    if (est := b.get("establishments")) is not None:
-        codes |= set(est["establishments.establishment_code"].dropna())
-    if (emp := b.get("employment")) is not None:
-        years |= {int(y) for y in emp["employment.year"].dropna()}
-        emp = emp[emp["employment.year"] == year]
-        codes |= set(emp["employment.establishment_code"].dropna())
-    injured = b["encounters"]["incidents.inc_datetime"].dt.year.dropna()
-    years |= {int(y) for y in injured.unique()}
-    return sorted(codes), sorted(y for y in years if y <= year)
-
-
-def _iso_date(value: str | dt.date | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-                ).isoformat()
-    except ValueError:
-        raise OshakitError(f"as-of date {value!r} is not YYYY-MM-DD") from None
+def _scope(result: Result, year: int) -> list[str]:
+    """The establishment codes to run for ``year``: every establishment with a Form 300A
+    that year (employment data or cases on its log)."""
+    summaries = result.summaries
+    return sorted(set(summaries.loc[summaries["year"] == year, "establishment_code"]
+                      .dropna().astype("str")))

@@ -1,19 +1,34 @@
-"""The Jupyter kernel the runner executes notebooks with: always this interpreter.
+"""The Jupyter kernel the runner executes notebooks with: always this interpreter, and one
+kernel per worker process, reused from notebook to notebook.
 
 ``kernel_name="python3"`` normally resolves to ipykernel's built-in spec for the running
 interpreter, so a plain venv or CI needs no ``ipykernel install``. A *registered* spec
 named ``python3`` (e.g. in ``~/.local/share/jupyter/kernels``) would win over it and could
-point at another Python without oshakit; :class:`InterpreterKernelManager` pins the spec to
+point at another Python without oshakit; :class:`InterpreterAsyncKernelManager` pins the spec to
 ``sys.executable`` instead.
+
+Starting a kernel and importing pandas, matplotlib and reportlab in it costs more than
+most of the batch's notebooks take to run, so the papermill engine :data:`ENGINE` keeps one
+kernel per worker process: before each notebook it resets the kernel's namespace (a new
+IPython session: no variable, no execution count carries over) and moves it into the
+notebook's working folder; imported modules stay loaded. A kernel that died is replaced.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib.util
+import multiprocessing.util
+import os
+import threading
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from traitlets import default
 from traitlets.config import Config
 
@@ -57,22 +72,90 @@ class InterpreterSpecs(KernelSpecManager):
         return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
 
 
-class InterpreterKernelManager(KernelManager):
-    """A kernel manager using :class:`InterpreterSpecs`."""
+class InterpreterAsyncKernelManager(AsyncKernelManager):
+    """The (asynchronous) kernel manager nbclient drives, using :class:`InterpreterSpecs`."""
 
     @default("kernel_spec_manager")
     def _default_specs(self) -> KernelSpecManager:
         return InterpreterSpecs(data_dir=self.data_dir)
 
 
+#: Name of the papermill engine that reuses this process's kernel.
+ENGINE = "oshakit"
+#: Silences ipykernel 7's "running over TCP without encryption" warning.
+_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
+# chdir first: the folder the kernel was in may have been deleted since.
+_RESET = "import os\nos.chdir({cwd!r})\nget_ipython().reset(new_session=True)\n"
+_local = threading.local()  # a kernel per thread: a thread pool's workers share a process
+_started: list[InterpreterAsyncKernelManager] = []
+
+
+def worker_kernel() -> InterpreterAsyncKernelManager:
+    """This thread's kernel, started on first use (and again if it died)."""
+    km = getattr(_local, "kernel", None)
+    if km is None or not run_sync(km.is_alive)():
+        if not _started:  # stop them when this process ends (a pool worker or not)
+            atexit.register(shutdown_worker_kernels)
+            multiprocessing.util.Finalize(None, shutdown_worker_kernels, exitpriority=10)
+        km = InterpreterAsyncKernelManager(kernel_name=ensure_kernel(), config=_CONFIG)
+        run_sync(km.start_kernel)()
+        _local.kernel = km
+        _started.append(km)
+    return km
+
+
+def shutdown_worker_kernels() -> None:
+    """Stop every kernel this process started (at exit, and by tests)."""
+    while _started:
+        km = _started.pop()
+        with contextlib.suppress(Exception):  # already gone: nothing left to stop
+            run_sync(km.shutdown_kernel)(now=True)
+    _local.__dict__.clear()
+
+
+class _ResettingClient(PapermillNotebookClient):
+    """Runs the notebook in the worker's kernel after a fresh session in ``cwd``."""
+
+    def papermill_execute_cells(self) -> None:
+        msg_id = self.kc.execute(_RESET.format(cwd=os.getcwd()), silent=True,
+                                 store_history=False)
+        reply = self.wait_for_reply(msg_id)
+        if reply is None or reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not reset the kernel before the notebook: {reply}")
+        super().papermill_execute_cells()
+
+
+class ReusedKernelEngine(NBClientEngine):
+    """papermill's nbclient engine with this process's kernel instead of a new one per
+    notebook (papermill runs it in the notebook's ``cwd``)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                 stdout_file: Any = None, stderr_file: Any = None,
+                                 start_timeout: int = 60, execution_timeout: int | None = None,
+                                 **kwargs: Any) -> Any:
+        for unused in ("input_path", "timeout", "startup_timeout"):
+            kwargs.pop(unused, None)
+        client = _ResettingClient(
+            nb_man, km=worker_kernel(), kernel_name=kernel_name, log_output=log_output,
+            stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
+            timeout=execution_timeout, **kwargs)
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, ReusedKernelEngine)
+
+
 def engine_options() -> dict[str, Any]:
-    """Keyword arguments for ``papermill.execute_notebook`` (passed on to nbclient)."""
+    """Keyword arguments for ``papermill.execute_notebook``: this process's kernel, reused."""
     return {
         "kernel_name": ensure_kernel(),
-        "kernel_manager_class": InterpreterKernelManager,
-        # A graceful shutdown sometimes stalls ~4 s; nothing is left to save at the end.
-        "shutdown_kernel": "immediate",
-        # Silences ipykernel 7's "running over TCP without encryption" warning.
-        "config": Config({"KernelManager": {"transport_encryption": "auto"}}),
+        "engine_name": ENGINE,
         "progress_bar": False,
+        # The notebook is written once at the end, not after every cell.
+        "request_save_on_cell_execute": False,
     }

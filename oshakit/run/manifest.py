@@ -55,7 +55,9 @@ class Manifest:
 
     path: Path
     year: int
-    bundle: str = ""
+    bundle: str = ""  # the bundle folder, relative to the year's folder
+    fingerprint: str = ""  # of the one result every output of the year comes from
+    policy: dict[str, Any] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     #: Units of the ``run_batch`` call that returned this manifest (not saved).
     current: list[str] = field(default_factory=list)
@@ -71,7 +73,8 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             entries = {e["unit"]: Entry(**e) for e in data["entries"]}
-            return cls(path, int(data["year"]), data.get("bundle", ""), entries)
+            return cls(path, int(data["year"]), data.get("bundle", ""),
+                       data.get("fingerprint", ""), data.get("policy", {}), entries)
         except (OSError, ValueError, KeyError, TypeError):
             return cls(path, year)
 
@@ -80,6 +83,8 @@ class Manifest:
         data = {
             "year": self.year,
             "bundle": self.bundle,
+            "fingerprint": self.fingerprint,
+            "policy": self.policy,
             "entries": [asdict(e) for _, e in sorted(self.entries.items())],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
