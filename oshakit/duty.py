@@ -80,7 +80,8 @@ LIST_FILES = {
 }
 #: NAICS 2-digit sectors (every edition since 1997).
 NAICS_SECTORS = frozenset(
-    "11 21 22 23 31 32 33 42 44 45 48 49 51 52 53 54 55 56 61 62 71 72 81 92".split()
+    {"11", "21", "22", "23", "31", "32", "33", "42", "44", "45", "48", "49",
+     "51", "52", "53", "54", "55", "56", "61", "62", "71", "72", "81", "92"}
 )
 SMALL_COMPANY_MAX = 10  # 1904.1(a)(1)
 SUBMIT_300A_MIN, SUBMIT_300A_ALL = 20, 250  # 1904.41(a)(1)(i) and (ii)
@@ -201,10 +202,7 @@ def filing_duty(
     joined by "; "."""
     peaks = _peaks(summaries, employment)
     companies = _companies(summaries, establishments)
-    rows = [
-        _duty_of(row, peaks, companies)
-        for row in summaries.to_dict("records")
-    ]
+    rows = [_duty_of(row, peaks, companies) for row in summaries.to_dict("records")]
     out = pd.DataFrame(rows, columns=DUTY_COLUMNS)
     for col in ("log_required", "form300a_due", "case_data_due"):
         out[col] = out[col].astype("boolean")
@@ -328,7 +326,9 @@ def _small_company(
     if n > 1:
         who += f", summed over {n} establishments"
     if total > SMALL_COMPANY_MAX:
-        return False, f"1904.1(a)(1): {who}: more than 10, so the small-company exemption does not apply"
+        return False, (
+            f"1904.1(a)(1): {who}: more than 10, so the small-company exemption does not apply"
+        )
     if partial:
         return None, (
             f"1904.1(a)(1): {who}, but an establishment's peak is missing: "
@@ -365,7 +365,8 @@ def _duty_of(row: dict, peaks: pd.DataFrame, companies: dict[str, _Company]) -> 
             reasons.append(f"1904.2(a)(1): {exempt.note}: the partial exemption cannot be decided")
         else:
             reasons.append(
-                f"1904.2(a)(1): NAICS {naics} is not in Appendix A to Subpart B: not partially exempt"
+                f"1904.2(a)(1): NAICS {naics} is not in Appendix A to Subpart B: "
+                "not partially exempt"
             )
         log_required = None if small is None or exempt.status == "unknown" else True
 
