@@ -200,8 +200,8 @@ def filing_duty(
     ``case_data_due`` are nullable booleans (NA = unknown); ``due_date`` is March 2 of the
     following year when anything is due; ``reasons`` are sentences, each naming its paragraph,
     joined by "; "."""
-    peaks = _peaks(summaries, employment)
     companies = _companies(summaries, establishments)
+    peaks = _company_peaks(_peaks(summaries, employment), companies)
     rows = [_duty_of(row, peaks, companies) for row in summaries.to_dict("records")]
     out = pd.DataFrame(rows, columns=DUTY_COLUMNS)
     for col in ("log_required", "form300a_due", "case_data_due"):
@@ -287,35 +287,33 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _company_peak(
-    company: _Company, year: int, peaks: pd.DataFrame, companies: dict[str, _Company]
-) -> tuple[float | None, int, bool]:
-    """(sum of peaks, establishments counted, any peak missing) of the company in ``year``;
-    None when the company has no employment row that year."""
-    rows = peaks[peaks["year"] == year]
-    members = rows[
-        rows["establishment_code"].map(
-            lambda c: (companies.get(c) or _Company(("establishment", str(c)), "")).key
-            == company.key
-        )
-    ]
-    if members.empty:
-        return None, 0, False
-    known = members["peak_employees"].dropna()
-    return float(known.sum()), len(members), len(known) < len(members)
+CompanyPeaks = dict[tuple[tuple[str, str], int], tuple[float, int, bool]]
+
+
+def _company_peaks(peaks: pd.DataFrame, companies: dict[str, _Company]) -> CompanyPeaks:
+    """(company key, year) -> (sum of known peaks, establishments with a row, any peak
+    missing); establishments no summary or establishments row names are their own company."""
+    keys = peaks["establishment_code"].map(
+        lambda c: companies[c].key if c in companies else ("establishment", str(c))
+    )
+    out: CompanyPeaks = {}
+    for (key, year), grp in peaks.groupby([keys, peaks["year"]], sort=False):
+        known = grp["peak_employees"].dropna()
+        out[(key, int(year))] = (float(known.sum()), len(grp), len(known) < len(grp))
+    return out
 
 
 def _small_company(
-    row: dict, peaks: pd.DataFrame, companies: dict[str, _Company]
+    row: dict, peaks: CompanyPeaks, companies: dict[str, _Company]
 ) -> tuple[bool | None, str]:
     """1904.1(a)(1): (True exempt / False not / None unknown, reason)."""
     code, year = row["establishment_code"], int(row["year"])
     company = companies.get(code) or _Company(("establishment", str(code)), f"establishment {code}")
     last = year - 1
-    total, n, partial = _company_peak(company, last, peaks, companies)
+    total, n, partial = peaks.get((company.key, last), (None, 0, False))
     basis = f"in {last}, the last calendar year before the {year} log"
     if total is None:
-        total, n, partial = _company_peak(company, year, peaks, companies)
+        total, n, partial = peaks.get((company.key, year), (None, 0, False))
         basis = f"in {year} (no employment data for {last}, the year 1904.1 looks at; {year} used)"
     if total is None:
         return None, (
@@ -340,7 +338,7 @@ def _small_company(
     )
 
 
-def _duty_of(row: dict, peaks: pd.DataFrame, companies: dict[str, _Company]) -> dict:
+def _duty_of(row: dict, peaks: CompanyPeaks, companies: dict[str, _Company]) -> dict:
     code, year = row["establishment_code"], int(row["year"])
     naics = normalize_digits(None if _missing(row.get("naics_code")) else row.get("naics_code"))
     peak = None if _missing(row.get("peak_employees")) else float(row["peak_employees"])
