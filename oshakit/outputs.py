@@ -110,6 +110,7 @@ TABLES = {
     "summary_300a.csv": lambda r: r.summaries,
     "rates.csv": lambda r: r.rates,
     "ita_checks.csv": lambda r: r.checks,
+    "filing_duty.csv": lambda r: r.duty,
     "unread.csv": lambda r: r.unread,
 }
 #: Confidential tables (they hold names): file name -> how to get it.

@@ -35,6 +35,7 @@ def run(
     reconcile it under ``policy`` (default ``Policy()``) and compute the 300A summaries,
     ITA checks, rates and filing duty of ``year`` (None: every year). ``year`` must be a
     year the bundle covers; with ``establishment``, the result is that establishment's."""
+    from oshakit.duty import filing_duty
     from oshakit.rates import rates
     from oshakit.summary import ita_checks, summarize
 
@@ -54,8 +55,8 @@ def run(
         rec=rec,
         summaries=summaries,
         checks=conform(ita_checks(summaries).rename(columns={"check": "code"})),
-        rates=rates(summaries),
-        duty=pd.DataFrame(),
+        rates=rates(summaries, rec.log, hours=bundle.get("employment"), as_of=policy.as_of),
+        duty=filing_duty(summaries, bundle.get("employment"), bundle.get("establishments")),
         rejects=bundle.rejects,
         unread=unread(bundle, rec, year),
         years=years,

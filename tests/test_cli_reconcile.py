@@ -122,7 +122,8 @@ def test_reconcile_writes_every_table(fake_run, tmp_path):
     assert main(["reconcile", str(tmp_path), "--year", "2024", "--out", str(out)]) == 0
     assert {p.name for p in out.iterdir()} == {
         "exceptions.csv", "accounting.csv", "eh_diff.csv", "log.csv", "summary_300a.csv",
-        "rates.csv", "ita_checks.csv", "unread.csv", "confidential", "README.txt", "run.json"}
+        "rates.csv", "ita_checks.csv", "filing_duty.csv", "unread.csv", "confidential",
+        "README.txt", "run.json"}
     assert {p.name for p in (out / "confidential").iterdir()} == {"cases.csv"}
     summary = pd.read_csv(out / "summary_300a.csv")
     assert summary.total_dafw_cases[0] == 1 and summary.total_dafw_days[0] == 4

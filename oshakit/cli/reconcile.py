@@ -31,10 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reconcile",
         help="reconcile cases and write cases, exceptions, accounting, log, 300A and rates",
         description="Reconcile the bundle's cases and write cases.csv, exceptions.csv, "
-        "accounting.csv, eh_diff.csv, log.csv, summary_300a.csv, rates.csv, ita_checks.csv "
-        "and unread.csv into DIR, the case table with names into DIR/confidential/, and "
-        "DIR/README.txt (the run's fingerprint and policy). Exit 1 when an exception of "
-        "error severity was found.",
+        "accounting.csv, eh_diff.csv, log.csv, summary_300a.csv, rates.csv, ita_checks.csv, "
+        "filing_duty.csv and unread.csv into DIR, the case table with names into "
+        "DIR/confidential/, and DIR/README.txt (the run's fingerprint and policy). Exit 1 "
+        "when an exception of error severity was found.",
     )
     _common(p, year_required=False)
     p.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder")
