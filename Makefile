@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing oshakit and its dependencies into $(VENV)/ (log: $(VENV)/install.log)"
 	@$(BIN)/python -m pip install --quiet --upgrade pip > $(VENV)/install.log 2>&1 \
-	  && $(BIN)/python -m pip install --quiet -e ".[dev]" >> $(VENV)/install.log 2>&1 \
+	  && $(BIN)/python -m pip install --quiet -e ".[dev,dask]" >> $(VENV)/install.log 2>&1 \
 	  || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 

@@ -15,9 +15,10 @@ def _split(req: str) -> tuple[str, str]:
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
 
 
-def test_environment_yml_matches_pyproject_runtime_dependencies():
+def test_environment_yml_matches_pyproject_runtime_dependencies_and_the_dask_extra():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in project["dependencies"])
+    wanted = dict(_split(r) for r in [*project["dependencies"],
+                                      *project["optional-dependencies"]["dask"]])
     listed = {}
     text = (ROOT / "environment.yml").read_text()
     dependencies = text.split("dependencies:", 1)[1]

@@ -56,7 +56,8 @@ def render_forms(
     written: dict[str, dict[str, Path]] = {}
     for info in rows.sort_values("establishment_code").to_dict("records"):
         code = safe_name(info["establishment_code"])
-        folder = inside(out_dir, code)
+        inside(out_dir, code)  # refuses a folder outside out_dir
+        folder = Path(out_dir) / code  # paths as the caller gave them: relative stay relative
         secret = folder / CONFIDENTIAL
         secret.mkdir(parents=True, exist_ok=True)
         cases = log[log["establishment_code"] == code]

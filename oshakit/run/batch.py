@@ -16,6 +16,7 @@ unless ``force``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -24,9 +25,10 @@ import multiprocessing
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,9 @@ from oshakit.cases.policy import Policy
 from oshakit.errors import BundleError, OshakitError
 from oshakit.result import RESULT_JSON, Result, computation_fingerprint
 from oshakit.run.manifest import BUNDLE_UNIT, MANIFEST, Entry, Manifest, sha256_file
+
+#: Under ``<out>/<year>/``: per-run records of executed units (removed when the run ends).
+RUNS = ".runs"
 
 #: The pipeline, in order; 05_submit (ITA) is deliberately not part of the batch.
 BATCH_NOTEBOOKS = ("01_profile", "02_reconcile", "03_trends", "04_forms")
@@ -56,6 +61,12 @@ class Unit:
     root: Path  # <out>/<year>
     notebooks: list[tuple[Path, dict[str, Any]]]  # (source notebook, parameters)
     input_hash: str
+    run_id: str = ""  # the run_batch call this unit belongs to
+
+    @property
+    def marker(self) -> Path:
+        """Where the unit's entry is kept once executed in this run (see execute_unit)."""
+        return self.root / RUNS / self.run_id / f"{self.name}.json"
 
 
 def run_batch(
@@ -150,10 +161,16 @@ def run_batch(
         bar.set_postfix_str(f"{entry.unit} {entry.status}")
         bar.update()
 
+    run_id = uuid.uuid4().hex
+    for unit in todo:
+        unit.run_id = run_id
     try:
         _execute(todo, done, jobs, executor)
     finally:
         bar.close()
+        shutil.rmtree(root / RUNS / run_id, ignore_errors=True)
+        with contextlib.suppress(OSError):  # only when no other run is going on
+            (root / RUNS).rmdir()
     return manifest
 
 
@@ -195,7 +212,24 @@ def batch_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
 def execute_unit(unit: Unit) -> Entry:
     """Execute one unit's notebooks in order (stopping at the first failure), write their
     HTML copies, and return its manifest entry (a failing notebook is recorded in it,
-    not raised). This is the task sent to the executor."""
+    not raised). This is the task sent to the executor.
+
+    Executed at most once per run: a distributed executor may run a task again (Dask
+    recomputes a finished task whose result was held by a worker that died), and a second
+    execution would rewrite outputs the manifest already has checksums of; so the entry is
+    kept in ``<root>/.runs/<run_id>/`` and returned as is when the task comes again."""
+    if unit.run_id and unit.marker.is_file():
+        return Entry(**json.loads(unit.marker.read_text(encoding="utf-8")))
+    entry = _execute_notebooks(unit)
+    if unit.run_id:
+        unit.marker.parent.mkdir(parents=True, exist_ok=True)
+        tmp = unit.marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(entry)), encoding="utf-8")
+        os.replace(tmp, unit.marker)
+    return entry
+
+
+def _execute_notebooks(unit: Unit) -> Entry:
     import papermill as pm
 
     from oshakit.run.html import write_html

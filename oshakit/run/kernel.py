@@ -10,8 +10,10 @@ point at another Python without oshakit; :class:`InterpreterAsyncKernelManager` 
 Starting a kernel and importing pandas, matplotlib and reportlab in it costs more than
 most of the batch's notebooks take to run, so the papermill engine :data:`ENGINE` keeps one
 kernel per worker process: before each notebook it resets the kernel's namespace (a new
-IPython session: no variable, no execution count carries over) and moves it into the
-notebook's working folder; imported modules stay loaded. A kernel that died is replaced.
+IPython session: no variable, no execution count carries over; pandas display options
+and matplotlib rcParams back to a new process's) and moves it into the notebook's working
+folder; imported modules stay loaded. A kernel that died is replaced. Notebooks must not
+rely on other process state.
 """
 
 from __future__ import annotations
@@ -84,8 +86,19 @@ class InterpreterAsyncKernelManager(AsyncKernelManager):
 ENGINE = "oshakit"
 #: Silences ipykernel 7's "running over TCP without encryption" warning.
 _CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
-# chdir first: the folder the kernel was in may have been deleted since.
-_RESET = "import os\nos.chdir({cwd!r})\nget_ipython().reset(new_session=True)\n"
+# chdir first: the folder the kernel was in may have been deleted since. Besides the
+# namespace, the process-wide settings a notebook may change are put back: pandas'
+# display options and matplotlib's rcParams (as a new process starts them).
+_RESET = """import os, sys, warnings
+os.chdir({cwd!r})
+if "pandas" in sys.modules:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sys.modules["pandas"].reset_option("all")
+if "matplotlib" in sys.modules:
+    sys.modules["matplotlib"].rc_file_defaults()
+get_ipython().reset(new_session=True)
+"""
 _local = threading.local()  # a kernel per thread: a thread pool's workers share a process
 _started: list[InterpreterAsyncKernelManager] = []
 
@@ -136,6 +149,9 @@ class ReusedKernelEngine(NBClientEngine):
                                  **kwargs: Any) -> Any:
         for unused in ("input_path", "timeout", "startup_timeout"):
             kwargs.pop(unused, None)
+        for cell in nb_man.nb.cells:  # papermill gives it a random id: same input, same file
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.id = "injected-parameters"
         client = _ResettingClient(
             nb_man, km=worker_kernel(), kernel_name=kernel_name, log_output=log_output,
             stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
