@@ -12,7 +12,8 @@ from oshakit.cases import CASE_COLUMNS, Policy, reconcile
 CONTRACT = [
     "case_key", "case_number", "establishment_code", "year", "on_log", "log_reason",
     "employee_pat_id", "employee_pat_id_type", "employee_name", "privacy", "log_name",
-    "job_title", "date_of_injury", "time_of_event", "time_unknown", "location", "description",
+    "privacy_reason", "job_title", "date_of_injury", "time_of_event", "time_unknown",
+    "location", "description",
     "outcome", "days_away", "days_restricted", "days_estimated", "itype", "body_parts",
     "natures", "employee_street", "employee_city", "employee_state", "employee_zip",
     "date_of_birth", "date_of_hire", "sex", "physician", "facility_name", "facility_street",

@@ -41,10 +41,11 @@ def test_overlapping_spans_of_one_kind_are_counted_once(tmp_path):
 
 
 def test_a_day_both_away_and_restricted_is_a_day_away(tmp_path):
-    # away 03-05..03-10 (6); restricted 03-08..03-12 (5) of which 03-08..03-10 are away
+    # the physician recommends days away 03-05..03-10 (6) and a restriction 03-08..03-12 (5)
+    # of which 03-08..03-10 are away: L = 5 - 3 = 2
     r = rec(tmp_path, encounters=[case()],
-            accommodations=[away("E1", "2024-03-05", "2024-03-10")],
-            restrictions=[restriction("E1", "2024-03-08", "2024-03-12")])
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-10", kind="Lost Time"),
+                          restriction("E1", "2024-03-08", "2024-03-12")])
     row = one(r)
     assert (row["days_away"], row["days_restricted"], row["outcome"]) == (6, 2, "H")
     assert "minus 3 day(s) also away" in row["explanation"]

@@ -6,7 +6,7 @@ import pytest
 from cases_bundles import case, codes, one, rec
 
 from oshakit.cases import Policy
-from oshakit.cases.privacy import mask_names
+from oshakit.cases.privacy import scrub_names
 
 
 def test_a_marked_privacy_case_hides_the_name_on_the_log(tmp_path):
@@ -31,9 +31,9 @@ def test_column_f_keeps_the_name_text_when_not_a_privacy_case(tmp_path):
     assert one(r)["description"] == "Lee's ladder"
 
 
-def test_mask_names_only_removes_whole_words():
-    assert mask_names("Annex door; Lee", "Ann", "Lee") == "Annex door"
-    assert mask_names("cut by ANN LEE", "Ann", "Lee") == "cut by"
+def test_scrub_names_only_removes_whole_words():
+    assert scrub_names("Annex door; Lee", "Ann", "Lee") == "Annex door"
+    assert scrub_names("cut by ANN LEE", "Ann", "Lee") == "cut by"
 
 
 NIBP = {"ext_id": "N1", "enc": "E1"}
