@@ -269,10 +269,10 @@ def scrub_names(text: str, first: str | None, last: str | None) -> str:
         return text
     for a, b in reversed(spans):
         text = text[:a] + " " + text[b:]
+    text = re.sub(r"[(\[]\s*[)\]]", "", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"[ \t]+([,;.:])", r"\1", text)
     text = re.sub(r"([,;])(?:\s*[,;])+", r"\1", text)
-    text = re.sub(r"\(\s*\)", "", text)
     return re.sub(r"[ \t]+\n", "\n", text).strip(" ,;:\t")
 
 

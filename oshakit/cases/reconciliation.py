@@ -273,7 +273,7 @@ def _rule_parts(built: Built, span_out: pd.DataFrame, d: pd.DataFrame,
             "recommendations (restrictions file) decide, and they do not keep the employee "
             "away on those days (" + days.WHO_DECIDES + "); see the case's explanation",
         ))
-    stop = d["stop"].to_numpy()[span_out["_case"].to_numpy()]
+    stop = d["open_end"].to_numpy()[span_out["_case"].to_numpy()]  # where open spans stop
     passed = span_out[span_out["expected"].to_numpy(bool)
                       & (span_out["est_end"].to_numpy() < stop)]
     for file, block in passed.groupby("_file", sort=False):

@@ -187,10 +187,9 @@ def events(cases: pd.DataFrame, crit: pd.DataFrame, children: dict[str, pd.DataF
     for code, found, what in (("SEVERE_AMPUTATION", amp, "amputation (1904.39(b)(11))"),
                               ("SEVERE_EYE_LOSS", eye, "loss of an eye")):
         rows = np.flatnonzero(candidate & (found.text != ""))
-        where = found.file[rows] + "\0" + found.column[rows]
-        for key in pd.unique(where):
-            r = rows[where == key]
-            f, col = key.split("\0")
+        pairs = list(zip(found.file[rows], found.column[rows], strict=True))
+        for f, col in dict.fromkeys(pairs):
+            r = rows[(found.file[rows] == f) & (found.column[rows] == col)]
             parts.append(X.part(
                 code, file=f, line=found.line[r], column=col, case=r,
                 message="1904.39(a)(2) " + what + ", " + cond_text[r] + ": " + found.text[r]
