@@ -277,8 +277,21 @@ def test_recommended_days_away_count_even_if_the_employee_came_in(tmp_path):
             accommodations=[away("E1", "2024-03-05", "2024-03-12", kind="Transitional Duty")])
     row = one(r)
     assert (row["days_away"], row["days_restricted"], row["outcome"]) == (4, 4, "H")
-    assert "4 day(s) away on the physician's recommendation that the employer's records do " \
-           "not show as absence: 2024-03-05 to 2024-03-08" in row["explanation"]
+    assert "4 day(s) away on the physician's recommendation that the employer's records " \
+           "show as worked: 2024-03-05 to 2024-03-08" in row["explanation"]
+
+
+def test_days_away_on_the_physicians_word_after_the_employer_marks_a_return(tmp_path):
+    # physician: off work 03-05..03-10; employer: absent 03-05..03-06 only (back 03-07).
+    # K = 6: the physician decides (1904.7(b)(3)(ii)); 03-07..03-10 are listed
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-10", kind="Lost Time")],
+            accommodations=[away("E1", "2024-03-05", "2024-03-06")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"]) == (6, 0)
+    assert "4 day(s) away on the physician's recommendation that the employer's records " \
+           "show as worked: 2024-03-07 to 2024-03-10" in row["explanation"]
+    assert codes(r, "ABSENCE_NOT_RECOMMENDED").empty  # no employer day dropped
 
 
 def test_absence_before_the_first_recommendation_counts(tmp_path):

@@ -192,12 +192,18 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
     employer_dropped = (_union_days(case[lost], lost_start[lost], pre_end[lost], n)
                         - _overlap_days(case[lost], lost_start[lost], pre_end[lost],
                                         case[doc_away], cs[doc_away], ce[doc_away], n))
+    # days away on the physician's word the employer's records show the employee at work:
+    # outside its absence records when it keeps some for the case, else on a transfer
     said_away = employer_absence & (pre_end >= cs)
-    has_employer = np.bincount(case[source == EMPLOYER], minlength=n) > 0
-    physician_added = np.where(has_employer, _union_days(
-        case[doc_away], cs[doc_away], ce[doc_away], n) - _overlap_days(
-        case[doc_away], cs[doc_away], ce[doc_away], case[said_away], cs[said_away],
-        pre_end[said_away], n), 0)
+    has_absence = np.bincount(case[said_away], minlength=n) > 0
+    transfer = counted & ~away & (source == EMPLOYER)
+    doc_days = _union_days(case[doc_away], cs[doc_away], ce[doc_away], n)
+    physician_added = np.where(
+        has_absence,
+        doc_days - _overlap_days(case[doc_away], cs[doc_away], ce[doc_away], case[said_away],
+                                 cs[said_away], pre_end[said_away], n),
+        _overlap_days(case[doc_away], cs[doc_away], ce[doc_away], case[transfer],
+                      cs[transfer], ce[transfer], n))
     after = valid & known & cut_term & (pre_term >= np.maximum(cs, term + 1))
     term_dropped = _union_days(case[after], np.maximum(cs, term + 1)[after], pre_term[after], n)
 

@@ -88,16 +88,18 @@ def ranges(days: set[int]) -> str:
 
 def who_decides(spans: pd.DataFrame, cases: np.ndarray) -> dict[int, list[str]]:
     """For ``cases`` whose days the physician-over-employer rule changed: the lines that list
-    each day dropped from the employer's absence records and each day away added on the
-    physician's recommendation alone (1904.7(b)(3)(ii)-(iii))."""
+    each day dropped from the employer's absence records and each day away counted on the
+    physician's recommendation that the employer's records show as worked (outside its
+    absence records, or on a transfer when it keeps none) (1904.7(b)(3)(ii)-(iii))."""
     out: dict[int, list[str]] = {}
     if spans.empty or not len(cases):
         return out
     sp = spans[spans["_case"].isin(cases)]
     for case, rows in sp.groupby("_case", sort=True):
         employer = rows[(rows["source"] == EMPLOYER) & (rows["kind"] == AWAY)]
+        transfers = rows[(rows["source"] == EMPLOYER) & (rows["kind"] != AWAY) & rows["counted"]]
         doctor = rows[(rows["source"] == PHYSICIAN) & (rows["kind"] == AWAY) & rows["counted"]]
-        said, lost, doc = set(), set(), set()
+        said, lost, doc, working = set(), set(), set(), set()
         for r in employer.itertuples():
             if pd.notna(r.decided_from):
                 said |= _days(r.first_day, r.pre_end)
@@ -106,6 +108,8 @@ def who_decides(spans: pd.DataFrame, cases: np.ndarray) -> dict[int, list[str]]:
                 said |= _days(r.count_start, r.count_end)
         for r in doctor.itertuples():
             doc |= _days(r.count_start, r.count_end)
+        for r in transfers.itertuples():
+            working |= _days(r.count_start, r.count_end)
         lines = []
         dropped = lost - doc
         if dropped:
@@ -118,13 +122,15 @@ def who_decides(spans: pd.DataFrame, cases: np.ndarray) -> dict[int, list[str]]:
                 f"{ranges(dropped)} (the physician released the employee or recommended "
                 "work — restricted days count in L where a restriction covers them; days the "
                 "employee chose to stay home do not count).")
-        added = doc - said
-        if added and (rows["source"] == EMPLOYER).any():
+        # the employer's records show the employee at work: outside its absence records
+        # when it keeps some for the case, else on a transfer
+        added = doc - said if said else doc & working
+        if added:
             lines.append(
                 f"Who decides the days away ({WHO_DECIDES}): {len(added)} day(s) away on the "
-                f"physician's recommendation that the employer's records do not show as "
-                f"absence: {ranges(added)} (recommended days count even if the employee "
-                "came to work).")
+                f"physician's recommendation that the employer's records show as worked: "
+                f"{ranges(added)} (recommended days count even if the employee came to "
+                "work).")
         if lines:
             out[int(case)] = lines
     return out

@@ -32,6 +32,7 @@ to every free-text field of a privacy case that leaves the confidential set
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -188,8 +189,8 @@ def why_private(m: Marks, auto: np.ndarray, suspected_reasons: np.ndarray) -> np
     if len(m.rejects):
         first = m.rejects.drop_duplicates("_case")
         unread[first["_case"].to_numpy()] = first["value"].to_numpy(dtype=object)
-    out = []
-    for i in range(n):
+    out = np.full(n, "", dtype=object)
+    for i in np.flatnonzero(m.flagged | m.unreadable | (m.reason != "") | auto):
         parts = []
         if m.flagged[i]:
             parts.append("flagged by the employer (incidents.privacy_case)")
@@ -203,8 +204,8 @@ def why_private(m: Marks, auto: np.ndarray, suspected_reasons: np.ndarray) -> np
         if auto[i]:
             parts.append(f"privacy_auto: the data show {suspected_reasons[i]} "
                          "(1904.29(b)(7))")
-        out.append("; ".join(parts))
-    return np.array(out, dtype=object)
+        out[i] = "; ".join(parts)
+    return out
 
 
 # --- names --------------------------------------------------------------------------------
@@ -224,9 +225,11 @@ def _fold_char(ch: str) -> str:
     return "".join(b for b in base if not unicodedata.combining(b)).casefold()
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
+def _fold(text: str) -> tuple[str, list[int] | None]:
     """``text`` without accents, case-folded, and for each of its characters the position of
-    the original character it came from."""
+    the original character it came from (None when it is the same position: ASCII text)."""
+    if text.isascii():
+        return text.lower(), None
     chars: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
@@ -236,11 +239,20 @@ def _fold(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
-def _name_patterns(*names: str | None) -> list[str]:
-    """Regexes (on folded text) for each name as a whole and for each word of a name of
-    several words (not particles such as 'van' or 'de', nor words of one or two letters)."""
+@functools.lru_cache(maxsize=4096)
+def _name_words(first: str | None, last: str | None) -> tuple[str, ...]:
+    """Every folded word of the names (a text that holds none of them names no one)."""
+    return tuple(w for name in (first, last) if isinstance(name, str)
+                 for w in re.findall(r"\w+", _fold(name)[0]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_regex(first: str | None, last: str | None) -> re.Pattern | None:
+    """The regex (on folded text) of a person's names: each name as a whole and each word of
+    a name of several words (not particles such as 'van' or 'de', nor words of one or two
+    letters), with a possessive; None when there is no name to look for."""
     out = []
-    for name in names:
+    for name in (first, last):
         if not isinstance(name, str):
             continue
         words = re.findall(r"\w+", _fold(name)[0])
@@ -249,7 +261,10 @@ def _name_patterns(*names: str | None) -> list[str]:
         out.append(r"[\W_]*".join(re.escape(w) for w in words))
         if len(words) > 1:
             out += [re.escape(w) for w in words if len(w) > 2 and w not in _PARTICLES]
-    return sorted(set(out), key=len, reverse=True)
+    if not out:
+        return None
+    alternatives = "|".join(sorted(set(out), key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?:[" + _APOSTROPHES + r"]s)?(?!\w)")
 
 
 def scrub_names(text: str, first: str | None, last: str | None) -> str:
@@ -258,15 +273,24 @@ def scrub_names(text: str, first: str | None, last: str | None) -> str:
     spaces and separators tidied. The one function every privacy text goes through."""
     if not isinstance(text, str) or not text:
         return text
-    patterns = _name_patterns(first, last)
-    if not patterns:
+    first = first if isinstance(first, str) else None
+    last = last if isinstance(last, str) else None
+    words = _name_words(first, last)
+    if not words:
         return text
     folded, where = _fold(text)
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?:[" + _APOSTROPHES + r"]s)?(?!\w)")
-    spans = [(where[m.start()], where[m.end() - 1] + 1) for m in rx.finditer(folded)
-             if m.end() > m.start()]
-    if not spans:
+    if not any(w in folded for w in words):  # cheap test first: most texts name no one
         return text
+    rx = _name_regex(first, last)
+    if rx is None:
+        return text
+    found = [m for m in rx.finditer(folded) if m.end() > m.start()]
+    if not found:
+        return text
+    if where is None:
+        spans = [(m.start(), m.end()) for m in found]
+    else:
+        spans = [(where[m.start()], where[m.end() - 1] + 1) for m in found]
     for a, b in reversed(spans):
         text = text[:a] + " " + text[b:]
     text = re.sub(r"[(\[]\s*[)\]]", "", text)
