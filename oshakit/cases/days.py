@@ -139,34 +139,29 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
     counted = valid & known & (ce >= cs)
     clipped = ~is_open & (end > stop) & ~expect
     estimated = counted & ((is_open & ~perm) | clipped | expect) & ~cut_term & ~decided
-    cov_txt, term_txt, est_txt = _iso(cov), _iso(term), _iso(est)
-    why = np.select(
-        [~valid, counted & perm, counted & decided, counted & cut_term,
-         counted & expect, counted & is_open, counted & clipped, counted,
-         valid & decided,
-         valid & known & has_term & (cs > term),
-         valid & ~is_open & (end == injury),
-         valid & ~is_open & (end < injury),
-         valid & known & expect & (est < cs),
-         valid],
-        ["dropped", "permanent restriction: first countable day only",
-         "counted up to the day before " + cov_txt + ": from then on the physician's "
-         "recommendations decide the days away (" + WHO_DECIDES + ")",
-         "stops on " + term_txt + ", when the employee left for a reason unrelated to the "
-         "injury (" + LEFT + ")",
-         "still running at the as-of date: counted to its expected end " + est_txt
-         + " (est_end_date; estimated)",
-         "no end date: runs to the as-of date (estimated)",
-         "stops at the as-of date (estimated)", "counted",
-         "not days away: from " + cov_txt + " the physician's recommendations decide the "
-         "days away (" + WHO_DECIDES + ")",
-         "starts after the employee left on " + term_txt + " (" + LEFT + ")",
-         "lasts only the injury day, which is never counted",
-         "ends before the injury",
-         "expected end " + est_txt + " (est_end_date) is before its first countable day",
-         "falls after the as-of date"],
-        default="dropped",
-    )
+    why = _why([
+        (~valid, "dropped"),
+        (counted & perm, "permanent restriction: first countable day only"),
+        (counted & decided, lambda r: "counted up to the day before " + _iso(cov[r])
+         + ": from then on the physician's recommendations decide the days away ("
+         + WHO_DECIDES + ")"),
+        (counted & cut_term, lambda r: "stops on " + _iso(term[r]) + ", when the employee "
+         "left for a reason unrelated to the injury (" + LEFT + ")"),
+        (counted & expect, lambda r: "still running at the as-of date: counted to its "
+         "expected end " + _iso(est[r]) + " (est_end_date; estimated)"),
+        (counted & is_open, "no end date: runs to the as-of date (estimated)"),
+        (counted & clipped, "stops at the as-of date (estimated)"),
+        (counted, "counted"),
+        (valid & decided, lambda r: "not days away: from " + _iso(cov[r]) + " the "
+         "physician's recommendations decide the days away (" + WHO_DECIDES + ")"),
+        (valid & known & has_term & (cs > term), lambda r: "starts after the employee left "
+         "on " + _iso(term[r]) + " (" + LEFT + ")"),
+        (valid & ~is_open & (end == injury), "lasts only the injury day, which is never counted"),
+        (valid & ~is_open & (end < injury), "ends before the injury"),
+        (valid & known & expect & (est < cs), lambda r: "expected end " + _iso(est[r])
+         + " (est_end_date) is before its first countable day"),
+        (valid, "falls after the as-of date"),
+    ], m, default="dropped")
     out = sp.assign(
         count_start=_dates(np.where(counted, cs, NAT)),
         count_end=_dates(np.where(counted, ce, NAT)),
@@ -254,6 +249,19 @@ def cap_days(away: np.ndarray, restricted: np.ndarray, cap: str) -> tuple[np.nda
     if cap == "combined":
         return k, np.minimum(restricted, CAP_DAYS - k)
     return k, np.minimum(restricted, CAP_DAYS)
+
+
+def _why(rules, m: int, default: str) -> np.ndarray:
+    """Like ``np.select`` over (condition, text or function of the rows -> texts), the first
+    true condition winning, but building the texts only for the rows that get them."""
+    out = np.full(m, default, dtype=object)
+    taken = np.zeros(m, bool)
+    for cond, text in rules:
+        rows = np.flatnonzero(cond & ~taken)
+        if len(rows):
+            out[rows] = text(rows) if callable(text) else text
+            taken[rows] = True
+    return out
 
 
 def _iso(days: np.ndarray) -> np.ndarray:

@@ -303,17 +303,32 @@ def scrub_names(text: str, first: str | None, last: str | None) -> str:
 def scrub_fields(frame: pd.DataFrame, private: np.ndarray, first, last,
                  fields=SCRUBBED_FIELDS) -> pd.DataFrame:
     """``frame`` with :func:`scrub_names` applied to ``fields`` of the ``private`` rows
-    (``first``/``last``: per row). Blank results become NA."""
+    (``first``/``last``: per row). Blank results become NA.
+
+    Vectorised first: a text of a private row is looked at one by one only when its folded
+    form holds a word of some private case's names (a superset of the texts that name
+    their own employee)."""
     rows = np.flatnonzero(private)
     if not len(rows):
         return frame
     first, last = obj(first), obj(last)
+    words = {w for i in rows for w in _name_words(first[i], last[i])}
+    if not words:
+        return frame
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     for col in fields:
         if col not in frame:
             continue
+        texts = frame[col].iloc[rows].astype("str")
+        folded = texts.str.lower()
+        odd = texts.notna() & ~texts.str.isascii().fillna(True).astype(bool)
+        if odd.any():
+            folded[odd] = [_fold(t)[0] for t in texts[odd]]
+        hit = folded.str.contains(pattern, regex=True).fillna(False).to_numpy(bool)
+        if not hit.any():
+            continue
         values = frame[col].to_numpy(dtype=object, na_value=None).copy()
-        for i in rows:
-            if isinstance(values[i], str):
-                values[i] = scrub_names(values[i], first[i], last[i]) or None
+        for i in rows[hit]:
+            values[i] = scrub_names(values[i], first[i], last[i]) or None
         frame[col] = pd.Series(values, index=frame.index, dtype=frame[col].dtype)
     return frame

@@ -101,25 +101,34 @@ def _body(children: dict[str, pd.DataFrame], files: dict[str, str], n: int
     if nibp is not None:
         nibp = _live(nibp)
         case, lines = nibp["_case"].to_numpy(), nibp["_line"].to_numpy()
-        text = (clean(column(nibp, N.N_NATURE)).fillna("") + ", "
-                + clean(column(nibp, N.N_PART)).fillna("") + ", "
-                + clean(column(nibp, N.N_COMMENT)).fillna("")).str.strip(", ")
-        label = "incident_nibp '" + text + "'"
         for col in (N.N_NATURE, N.N_COMMENT):
             s = clean(column(nibp, col))
-            hit = _match(s, AMPUTATION) & ~_match(s, NOT_AMPUTATION)
-            amp.fill(_first(case, hit, n), label, files["nibp"], lines, col)
-            eye.fill(_first(case, _match(s, EYE_LOSS), n), label, files["nibp"], lines, col)
+            hits = (_match(s, AMPUTATION) & ~_match(s, NOT_AMPUTATION), _match(s, EYE_LOSS))
+            rows = np.flatnonzero(hits[0] | hits[1])
+            if not len(rows):
+                continue
+            sub = nibp.iloc[rows]
+            label = pd.Series("", index=nibp.index, dtype=object)
+            label.iloc[rows] = ("incident_nibp '" + (
+                clean(column(sub, N.N_NATURE)).fillna("") + ", "
+                + clean(column(sub, N.N_PART)).fillna("") + ", "
+                + clean(column(sub, N.N_COMMENT)).fillna("")).str.strip(", ") + "'").to_numpy()
+            for found, hit in zip((amp, eye), hits, strict=True):
+                found.fill(_first(case, hit, n), label, files["nibp"], lines, col)
     cond = children.get("conditions")
     if cond is not None:
         cond = _live(cond)
         case, lines = cond["_case"].to_numpy(), cond["_line"].to_numpy()
         icd = clean(column(cond, N.C_ICD10)).str.upper()
-        label = ("condition ICD-10 " + icd.fillna("") + " '"
-                 + clean(column(cond, N.C_DESC)).fillna("") + "'")
-        for found, pattern in ((amp, ICD10_AMPUTATION), (eye, ICD10_EYE_LOSS)):
-            found.fill(_first(case, _match(icd, pattern), n), label, files["conditions"],
-                       lines, N.C_ICD10)
+        hits = (_match(icd, ICD10_AMPUTATION), _match(icd, ICD10_EYE_LOSS))
+        rows = np.flatnonzero(hits[0] | hits[1])
+        if len(rows):
+            label = pd.Series("", index=cond.index, dtype=object)
+            label.iloc[rows] = ("condition ICD-10 " + icd.iloc[rows].fillna("") + " '"
+                                + clean(column(cond.iloc[rows], N.C_DESC)).fillna("")
+                                + "'").to_numpy()
+            for found, hit in zip((amp, eye), hits, strict=True):
+                found.fill(_first(case, hit, n), label, files["conditions"], lines, N.C_ICD10)
     return amp, eye
 
 
@@ -137,18 +146,40 @@ def events(cases: pd.DataFrame, crit: pd.DataFrame, children: dict[str, pd.DataF
     yes = work == "Yes"
     maybe = crit["osha_type"].to_numpy(bool) & np.isin(work, ("Undetermined", ""))
     candidate = (yes | maybe) & ~unknown
-    cond_text = np.where(yes, "work-related", "if work-related (work-relatedness is "
-                         + np.where(work == "", "blank", work).astype(object) + ")")
     line = cases["_opening_line"].to_numpy()
-    inc = pd.to_datetime(cases[N.INC])
-    known = (cases[N.TIME_KNOWN].astype("boolean").fillna(True).to_numpy(bool)
+    # what triggers each event (vectorised over every case)
+    died_on = pd.to_datetime(column(cases, N.DEATH_DATE, "datetime64[ns]")).dt.normalize()
+    gap = (died_on - cases["date_of_injury"]).dt.days
+    dated = died_on.notna().to_numpy()
+    within = dated & gap.between(0, 30).fillna(False).to_numpy(bool)
+    fatal = candidate & death & (within | ~dated)
+    hosp = candidate & (column(cases, N.HOSPITALIZED, "boolean").astype("boolean")
+                        .fillna(False).to_numpy(bool))
+    amp, eye = _body(children, files, n)
+    lost = candidate & ((amp.text != "") | (eye.text != ""))
+    # the texts, only for the few cases listed
+    need = np.flatnonzero(fatal | hosp | lost)
+    if not len(need):
+        return []
+    cond_text, at, by, death_txt = (np.full(n, "", dtype=object) for _ in range(4))
+    cond_text[need] = np.where(yes[need], "work-related", "if work-related (work-relatedness is "
+                               + np.where(work[need] == "", "blank", work[need]).astype(object)
+                               + ")")
+    inc = pd.to_datetime(cases[N.INC].iloc[need])
+    known = (cases[N.TIME_KNOWN].iloc[need].astype("boolean").fillna(True).to_numpy(bool)
              if N.TIME_KNOWN in cases else (inc != inc.dt.normalize()).to_numpy(bool))
-    at = np.where(known, inc.dt.strftime("%Y-%m-%d %H:%M").to_numpy(dtype=object),
-                  iso(inc)).astype(object)
-    by = np.where(known, (inc + pd.Timedelta(hours=24)).dt.strftime("%Y-%m-%d %H:%M")
-                  .to_numpy(dtype=object),
-                  (iso(inc + pd.Timedelta(days=1)) + " (the time of the incident is unknown)")
-                  .astype(object)).astype(object)
+    at[need] = np.where(known, inc.dt.strftime("%Y-%m-%d %H:%M").to_numpy(dtype=object),
+                        iso(inc))
+    by[need] = np.where(known, (inc + pd.Timedelta(hours=24)).dt.strftime("%Y-%m-%d %H:%M")
+                        .to_numpy(dtype=object),
+                        iso(inc + pd.Timedelta(days=1)) + " (the time of the incident is "
+                        "unknown)")
+    death_txt[need] = np.where(
+        dated[need], "death on " + iso(died_on.iloc[need]) + ", "
+        + gap.iloc[need].fillna(0).astype("int64").astype(str).to_numpy(dtype=object)
+        + " day(s) after the incident of " + at[need],
+        "death with no date (incidents.employee_deathdate blank): check it was within 30 "
+        "days of the incident of " + at[need])
     parts = []
 
     def add(code: str, mask: np.ndarray, column_name: str, message) -> None:
@@ -158,24 +189,12 @@ def events(cases: pd.DataFrame, crit: pd.DataFrame, children: dict[str, pd.DataF
                                 case=rows, message=message(rows)))
 
     # fatality within 30 days of the incident, 8 hours
-    died_on = pd.to_datetime(column(cases, N.DEATH_DATE, "datetime64[ns]")).dt.normalize()
-    gap = (died_on - cases["date_of_injury"]).dt.days
-    dated = died_on.notna().to_numpy()
-    within = dated & gap.between(0, 30).fillna(False).to_numpy(bool)
-    fatal = candidate & death & (within | ~dated)
-    death_txt = np.where(dated, "death on " + iso(died_on) + ", "
-                         + gap.fillna(0).astype("int64").astype(str).to_numpy(dtype=object)
-                         + " day(s) after the incident of " + at,
-                         "death with no date (incidents.employee_deathdate blank): check it "
-                         "was within 30 days of the incident of " + at).astype(object)
     add("SEVERE_FATALITY", fatal, N.DIED, lambda r: (
         "1904.39(a)(1) fatality, " + cond_text[r] + ": " + death_txt[r]
         + "; deadline: report " + CALL + " within 8 hours of learning of the death, "
         + PUBLIC_ROAD + "; triggered by incidents.employee_died / employee_deathdate"))
 
-    hosp = (column(cases, N.HOSPITALIZED, "boolean").astype("boolean").fillna(False)
-            .to_numpy(bool))
-    add("SEVERE_HOSPITALIZATION", candidate & hosp, N.HOSPITALIZED, lambda r: (
+    add("SEVERE_HOSPITALIZATION", hosp, N.HOSPITALIZED, lambda r: (
         "1904.39(a)(2) in-patient hospitalization, " + cond_text[r]
         + ": incidents.hospitalized = 1 for the incident of " + at[r]
         + "; reportable if the admission was within 24 hours of the incident and not for "
@@ -183,7 +202,6 @@ def events(cases: pd.DataFrame, crit: pd.DataFrame, children: dict[str, pd.DataF
         "report " + CALL + " within 24 hours of learning of it (by " + by[r]
         + " if learned at the time of the incident), " + PUBLIC_ROAD))
 
-    amp, eye = _body(children, files, n)
     for code, found, what in (("SEVERE_AMPUTATION", amp, "amputation (1904.39(b)(11))"),
                               ("SEVERE_EYE_LOSS", eye, "loss of an eye")):
         rows = np.flatnonzero(candidate & (found.text != ""))
