@@ -363,6 +363,7 @@ def test_open_restriction_runs_to_its_expected_end(tmp_path):
     assert (row["days_restricted"], row["days_estimated"], row["outcome"]) == (27, True, "I")
     assert "expected end 2024-03-31 (est_end_date; estimated)" in row["explanation"]
     assert "1904.7(b)(3)(ix)" in row["explanation"]
+    assert "11 day(s) after the as-of date are counted as expected" in row["explanation"]
     assert codes(r, "EXPECTED_END_PASSED").empty
 
 

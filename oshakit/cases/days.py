@@ -199,6 +199,8 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
                                  cs[said_away], pre_end[said_away], n),
         _overlap_days(case[doc_away], cs[doc_away], ce[doc_away], case[transfer],
                       cs[transfer], ce[transfer], n))
+    ahead = counted & expect & (ce > limit)  # the expected days past the as-of date
+    expected_days = _union_days(case[ahead], np.maximum(cs, limit + 1)[ahead], ce[ahead], n)
     after = valid & known & cut_term & (pre_term >= np.maximum(cs, term + 1))
     term_dropped = _union_days(case[after], np.maximum(cs, term + 1)[after], pre_term[after], n)
 
@@ -236,6 +238,7 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
         "physician_added": physician_added.astype("int64"),
         "term_dropped": term_dropped.astype("int64"),
         "expected": np.bincount(case[counted & expect], minlength=n) > 0,
+        "expected_days": expected_days.astype("int64"),
         "cover_from": _dates(np.where(has_cover, cover, NAT)),
     })
     return out, per_case
@@ -331,4 +334,4 @@ def _overlap_days(rc, rs, re, ac, as_, ae, n: int) -> np.ndarray:
 CASE_COLUMNS = ["away_union", "restricted_union", "overlap", "away_total", "restricted_total",
                 "eh_dropped_restricted", "days_away", "days_restricted", "days_estimated",
                 "day_source", "has_spans", "open_end", "stop", "employer_dropped",
-                "physician_added", "term_dropped", "expected", "cover_from"]
+                "physician_added", "term_dropped", "expected", "expected_days", "cover_from"]

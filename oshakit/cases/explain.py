@@ -169,7 +169,7 @@ def explain(cases: pd.DataFrame, days: pd.DataFrame, spans: pd.DataFrame, policy
         cases["_reasons"].to_numpy(object), cases["_no_basis"].to_numpy(bool),
         cases["_why_private"].to_numpy(object),
         days["day_source"].to_numpy(object), days["days_estimated"].to_numpy(bool),
-        days["expected"].to_numpy(bool),
+        days["expected"].to_numpy(bool), days["expected_days"].to_numpy(),
         iso(days["open_end"]), days["days_away"].to_numpy(), days["days_restricted"].to_numpy(),
         days["away_total"].to_numpy(), days["restricted_total"].to_numpy(),
         days["away_union"].to_numpy(), days["restricted_union"].to_numpy(),
@@ -185,7 +185,8 @@ def explain(cases: pd.DataFrame, days: pd.DataFrame, spans: pd.DataFrame, policy
 def _one(policy, enc_file, number, key, name, pat, injured, time_unknown, time, est, est_src,
          line, encounters, late_encounters, generated, reason, on_log, outcome, death_date,
          itype, death, death_late, death_when, privacy, marked, suspected, suspected_reasons,
-         no_basis, why_private, source, estimated, expected, open_end, k, l_, away,
+         no_basis, why_private, source, estimated, expected, expected_days, open_end, k, l_,
+         away,
          restricted, away_union, restricted_union, overlap, eh_dropped, term_status,
          term_date, term_reason, term_dropped, span_text, decides, names) -> str:
     cap = policy.effective_cap
@@ -262,10 +263,12 @@ def _one(policy, enc_file, number, key, name, pat, injured, time_unknown, time, 
         if text:
             out.append(text)
     if estimated and expected:
+        ahead = (f"; {expected_days} day(s) after the as-of date are counted as expected"
+                 if expected_days else "")
         out.append("Estimated (1904.7(b)(3)(ix): the total of days expected): a span still "
                    "running at the as-of date counts to its expected end (est_end_date), one "
-                   f"with no expected end to the as-of date {open_end}; update the log when "
-                   "it ends.")
+                   f"with no expected end to the as-of date {open_end}{ahead}; update the log "
+                   "when it ends.")
     elif estimated:
         out.append(f"Estimated: a span with no end date (or past the as-of date) is counted to "
                    f"the as-of date {open_end}; update the log when it ends "
