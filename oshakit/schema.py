@@ -96,6 +96,15 @@ LOST_TIME_PREFIX = "Lost Time"
 NOT_WORK_RELATED_LOST_TIME = ("Lost Time/Non-Occ", "Lost Time/Maternity (CA)")
 TRANSFER_ACCOM_TYPES = ("Work Location", "Transitional Duty", "TDP-Work Area")
 LACERATION_TYPES = ("Laceration", "Puncture")
+#: ``incidents.privacy_reason``: the kinds of privacy case of 1904.29(b)(7)(i)-(vi).
+PRIVACY_REASONS = (
+    "intimate",  # (i) intimate body part or the reproductive system
+    "sexual_assault",  # (ii)
+    "mental_illness",  # (iii)
+    "infectious_disease",  # (iv) HIV, hepatitis, tuberculosis
+    "needlestick",  # (v) needlestick or cut from a contaminated sharp
+    "employee_request",  # (vi) another illness the employee asked to keep private
+)
 ESTABLISHMENT_TYPES = ("1", "2", "3")
 SEXES = ("M", "F")
 US_STATES = (
@@ -179,6 +188,7 @@ ENCOUNTERS = Kind(
             ("incidents.osha_completed_dt", D),
             ("incidents.osha_itype", C, False, tuple(ITYPES)),
             ("incidents.privacy_case", F),
+            ("incidents.privacy_reason", C, False, PRIVACY_REASONS),
             ("incidents.employee_died", F),
             ("incidents.employee_deathdate", D),
             ("incidents.facility_code", T),
@@ -319,6 +329,8 @@ EMPLOYEES = Kind(
             ("state", T),
             ("zip", T),
             ("establishment_code", T),
+            ("termination_date", D),
+            ("termination_reason", T),
         ],
     ),
 )

@@ -31,7 +31,7 @@ PREFIX = {
     "employees.csv": "employees.",
     "establishments.csv": "establishments.",
 }
-ENCOUNTER_FIELDS = {"ext_id", "pat_id", "pat_id_type"}
+ENCOUNTER_FIELDS = {"ext_id", "pat_id", "pat_id_type", "serv_date", "visit_type", "closed"}
 
 EMPLOYEES = [
     {"pat_id": "u1", "pat_id_type": "id:username", "first_name": "Ann", "last_name": "Lee",

@@ -12,7 +12,8 @@ from oshakit.cases import CASE_COLUMNS, Policy, reconcile
 CONTRACT = [
     "case_key", "case_number", "establishment_code", "year", "on_log", "log_reason",
     "employee_pat_id", "employee_pat_id_type", "employee_name", "privacy", "log_name",
-    "job_title", "date_of_injury", "time_of_event", "time_unknown", "location", "description",
+    "privacy_reason", "job_title", "date_of_injury", "time_of_event", "time_unknown",
+    "location", "description",
     "outcome", "days_away", "days_restricted", "days_estimated", "itype", "body_parts",
     "natures", "employee_street", "employee_city", "employee_state", "employee_zip",
     "date_of_birth", "date_of_hire", "sex", "physician", "facility_name", "facility_street",
@@ -240,3 +241,29 @@ def test_an_opening_repeated_with_the_same_incident_is_only_a_warning(tmp_path):
     found = codes(r, "DUPLICATE_CASE_NUMBER")
     assert list(found["severity"]) == ["warning"]
     assert "same employee and injury date and time" in found["message"].iloc[0]
+
+
+# --- as-of: follow-ups served after it are not known yet -----------------------------------
+
+
+def _late_follow_up(tmp_path, policy):
+    # the case opens 03-04 with no recordable date; a follow-up served 04-10 sets it and
+    # records a restriction 03-20..03-25
+    return rec(tmp_path, policy,
+               encounters=[case(case_number="C-1", osha_completed_dt=None),
+                           visit("E2", case_number="C-1", serv_date="2024-04-10 09:00:00",
+                                 osha_completed_dt="2024-04-10")],
+               restrictions=[restriction("E2", "2024-03-20", "2024-03-25")])
+
+
+def test_a_follow_up_served_after_the_as_of_date_is_ignored(tmp_path):
+    row = one(_late_follow_up(tmp_path, Policy(as_of="2024-03-31")), "C-1")
+    # as of 03-31 nobody had determined the case recordable, and the restriction was unknown
+    assert not row["on_log"] and row["days_restricted"] == 0
+    assert "1 served after the as-of date: ignored" in row["explanation"]
+    assert "recorded at a follow-up encounter served after the as-of date" in row["explanation"]
+
+
+def test_the_same_follow_up_counts_once_it_is_served(tmp_path):
+    row = one(_late_follow_up(tmp_path, Policy(as_of="2024-04-10")), "C-1")
+    assert row["on_log"] and (row["days_restricted"], row["outcome"]) == (6, "I")  # 03-20..25

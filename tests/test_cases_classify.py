@@ -109,3 +109,50 @@ def test_a_clean_case_raises_no_exception_about_classification(tmp_path):
     r = rec(tmp_path, Policy(cap="per_column"), encounters=[case()],
             accommodations=[away("E1", "2024-03-05", "2024-03-06")])
     assert r.exceptions.empty
+
+
+# --- as-of: the records as they stood on that date (recordkeeping.md section 3) -------------
+
+
+def test_a_case_injured_after_the_as_of_date_is_kept_but_not_on_the_log(tmp_path):
+    # as of 2024-06-30 the injury of 2024-07-02 has not happened yet: listed in the case
+    # table with the reason, on no log (so in no 300A total); the earlier case stays
+    r = rec(tmp_path, Policy(as_of="2024-06-30"), encounters=[
+        case("E1"), case("E2", inc="2024-07-02 09:00:00", osha_completed_dt="2024-07-03")])
+    later = one(r, "E2")
+    assert not later["on_log"] and pd.isna(later["outcome"])
+    assert "injured after the as-of date 2024-06-30" in later["log_reason"]
+    assert list(r.log["case_key"]) == ["E1"]
+    acct = r.accounting.set_index("item")["rows"]
+    assert (acct["cases built"], acct["not on the log"], acct["on the log"]) == (2, 1, 1)
+    # without an as-of date both are on the log
+    assert len(rec(tmp_path / "all", encounters=[
+        case("E1"), case("E2", inc="2024-07-02 09:00:00", osha_completed_dt="2024-07-03")]).log
+    ) == 2
+
+
+def test_an_injury_on_the_as_of_date_is_known(tmp_path):
+    r = rec(tmp_path, Policy(as_of="2024-03-04"), encounters=[case()])
+    assert one(r)["on_log"]
+
+
+def test_a_death_after_the_as_of_date_makes_no_g(tmp_path):
+    # died 03-20, after the as-of date 03-15: as the records stood, a days-away case with
+    # 03-05..03-15 = 11 days away so far (estimated); no date of death; no 1904.39 listing
+    files = dict(encounters=[case(employee_died="1", employee_deathdate="2024-03-20")],
+                 accommodations=[away("E1", "2024-03-05", "2024-03-19")])
+    r = rec(tmp_path, Policy(as_of="2024-03-15"), **files)
+    row = one(r)
+    assert (row["outcome"], row["days_away"], row["days_estimated"]) == ("H", 11, True)
+    assert pd.isna(row["date_of_death"])
+    assert "died on 2024-03-20, after the as-of date" in row["explanation"]
+    assert codes(r, "SEVERE_FATALITY").empty
+    # as of the day of death, and with no as-of date: G, no days
+    for folder, policy in (("on", Policy(as_of="2024-03-20")), ("none", Policy())):
+        row = one(rec(tmp_path / folder, policy, **files))
+        assert (row["outcome"], row["days_away"]) == ("G", 0)
+
+
+def test_a_death_flag_with_no_date_stays_a_death_under_an_as_of_date(tmp_path):
+    r = rec(tmp_path, Policy(as_of="2024-03-15"), encounters=[case(employee_died="1")])
+    assert one(r)["outcome"] == "G"

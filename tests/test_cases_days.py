@@ -6,7 +6,7 @@ says otherwise; the expected counts are calendar days worked out by hand.
 
 from __future__ import annotations
 
-from cases_bundles import away, case, codes, one, rec, restriction, visit
+from cases_bundles import EMPLOYEES, away, case, codes, one, rec, restriction, visit
 
 from oshakit.cases import Policy
 
@@ -41,10 +41,11 @@ def test_overlapping_spans_of_one_kind_are_counted_once(tmp_path):
 
 
 def test_a_day_both_away_and_restricted_is_a_day_away(tmp_path):
-    # away 03-05..03-10 (6); restricted 03-08..03-12 (5) of which 03-08..03-10 are away
+    # the physician recommends days away 03-05..03-10 (6) and a restriction 03-08..03-12 (5)
+    # of which 03-08..03-10 are away: L = 5 - 3 = 2
     r = rec(tmp_path, encounters=[case()],
-            accommodations=[away("E1", "2024-03-05", "2024-03-10")],
-            restrictions=[restriction("E1", "2024-03-08", "2024-03-12")])
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-10", kind="Lost Time"),
+                          restriction("E1", "2024-03-08", "2024-03-12")])
     row = one(r)
     assert (row["days_away"], row["days_restricted"], row["outcome"]) == (6, 2, "H")
     assert "minus 3 day(s) also away" in row["explanation"]
@@ -245,3 +246,207 @@ def test_days_after_the_run_date_do_not_count_yet(tmp_path):
     r = rec(tmp_path, encounters=[case(inc="2026-06-01 09:00:00", osha_completed_dt="2026-06-02")],
             accommodations=[away("E1", "2026-06-02", "2026-07-10")])
     assert (one(r)["days_away"], one(r)["days_estimated"]) == (29, True)
+
+
+# --- who decides the days away: 1904.7(b)(3)(ii)-(iii) --------------------------------------
+# The physician's recommendations (restrictions file) decide the days away from the first
+# one on; the employer's absence records (accommodations) count only before it.
+
+
+def test_days_the_employee_stays_home_after_a_release_do_not_count(tmp_path):
+    # physician: off work 03-05..03-10, then released; employer: absent 03-05..03-20.
+    # K = 03-05..03-10 = 6; the 10 days 03-11..03-20 are dropped (1904.7(b)(3)(iii))
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-10", kind="Lost Time")],
+            accommodations=[away("E1", "2024-03-05", "2024-03-20")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"], row["outcome"]) == (6, 0, "H")
+    assert "1904.7(b)(3)(ii)-(iii)" in row["explanation"]
+    assert "10 day(s) the employer's records show away are not days away: 2024-03-11 to " \
+           "2024-03-20" in row["explanation"]
+    found = codes(r, "ABSENCE_NOT_RECOMMENDED")
+    assert len(found) == 1 and found["message"].iloc[0].startswith("10 day(s)")
+    assert (found["file"].iloc[0], found["severity"].iloc[0]) == ("accommodations.csv", "info")
+
+
+def test_recommended_days_away_count_even_if_the_employee_came_in(tmp_path):
+    # physician: off work 03-05..03-08 (4 days); employer: transitional duty 03-05..03-12.
+    # K = 4 (1904.7(b)(3)(ii)); L = 03-05..03-12 (8) minus the 4 days away = 4
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-08", kind="Lost Time")],
+            accommodations=[away("E1", "2024-03-05", "2024-03-12", kind="Transitional Duty")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"], row["outcome"]) == (4, 4, "H")
+    assert "4 day(s) away on the physician's recommendation that the employer's records " \
+           "show as worked: 2024-03-05 to 2024-03-08" in row["explanation"]
+
+
+def test_days_away_on_the_physicians_word_after_the_employer_marks_a_return(tmp_path):
+    # physician: off work 03-05..03-10; employer: absent 03-05..03-06 only (back 03-07).
+    # K = 6: the physician decides (1904.7(b)(3)(ii)); 03-07..03-10 are listed
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-10", kind="Lost Time")],
+            accommodations=[away("E1", "2024-03-05", "2024-03-06")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"]) == (6, 0)
+    assert "4 day(s) away on the physician's recommendation that the employer's records " \
+           "show as worked: 2024-03-07 to 2024-03-10" in row["explanation"]
+    assert codes(r, "ABSENCE_NOT_RECOMMENDED").empty  # no employer day dropped
+
+
+def test_absence_before_the_first_recommendation_counts(tmp_path):
+    # employer: absent 03-05..03-12; first physician visit 03-08: lifting restriction
+    # 03-08..03-15. K = 03-05..03-07 = 3 (no recommendation yet); from 03-08 the physician
+    # recommends work: the absent 03-08..03-12 are not days away; L = 03-08..03-15 = 8
+    r = rec(tmp_path, encounters=[case()],
+            accommodations=[away("E1", "2024-03-05", "2024-03-12")],
+            restrictions=[restriction("E1", "2024-03-08", "2024-03-15")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"], row["outcome"]) == (3, 8, "H")
+    assert "counted up to the day before 2024-03-08" in row["explanation"]
+    assert "2024-03-08 to 2024-03-12" in row["explanation"]
+
+
+def test_a_recommendation_that_keeps_every_function_also_decides(tmp_path):
+    # physician: splint, affect_work=0 (may do every routine function) 03-05..03-20;
+    # employer: absent 03-05..03-10. No day away, no restricted day: J
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-20", kind="Splint",
+                                      affect_work="0")],
+            accommodations=[away("E1", "2024-03-05", "2024-03-10")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"], row["outcome"]) == (0, 0, "J")
+
+
+def test_without_a_recommendation_the_employers_records_count(tmp_path):
+    # no restriction row: the employer's absence 03-05..03-20 = 16 days, plus a transfer
+    r = rec(tmp_path, encounters=[case()],
+            accommodations=[away("E1", "2024-03-05", "2024-03-20"),
+                            away("E1", "2024-03-21", "2024-03-25", kind="Work Location")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"]) == (16, 5)
+    assert codes(r, "ABSENCE_NOT_RECOMMENDED").empty
+
+
+def test_a_recommendation_dated_after_the_as_of_date_decides_nothing_yet(tmp_path):
+    # as of 03-10 the physician's restriction of 03-15 does not exist: the open employer
+    # absence from 03-05 counts to 03-10 = 6, estimated
+    r = rec(tmp_path, Policy(as_of="2024-03-10"), encounters=[case()],
+            accommodations=[away("E1", "2024-03-05", None)],
+            restrictions=[restriction("E1", "2024-03-15", "2024-03-20")])
+    row = one(r)
+    assert (row["days_away"], row["days_restricted"], row["days_estimated"]) == (6, 0, True)
+
+
+def test_eh_compat_adds_the_employers_days_as_before(tmp_path):
+    files = dict(encounters=[case()],
+                 restrictions=[restriction("E1", "2024-03-05", "2024-03-10", kind="Lost Time")],
+                 accommodations=[away("E1", "2024-03-05", "2024-03-20")])
+    eh = rec(tmp_path / "eh", Policy(eh_compat=True), **files)
+    assert one(eh)["days_away"] == 16  # 03-05..03-20, the union of both records
+    kit = rec(tmp_path / "kit", **files)
+    got = kit.eh_diff.iloc[0]
+    assert (got["days_away"], got["eh_days_away"]) == (6, 16)
+    assert "physician's recommendations overrule" in got["reason"]
+    assert "drops 10 day(s)" in got["reason"]
+
+
+# --- estimates are expected totals: 1904.7(b)(3)(ix) ------------------------------------------
+
+
+def test_open_restriction_runs_to_its_expected_end(tmp_path):
+    # as of 03-20 the restriction from 03-05 is open, expected to end 03-31:
+    # L = 03-05..03-31 = 27 (the total expected), not 03-05..03-20 = 16 (the days so far)
+    r = rec(tmp_path, Policy(as_of="2024-03-20"), encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", None, est_end_date="2024-03-31")])
+    row = one(r)
+    assert (row["days_restricted"], row["days_estimated"], row["outcome"]) == (27, True, "I")
+    assert "expected end 2024-03-31 (est_end_date; estimated)" in row["explanation"]
+    assert "1904.7(b)(3)(ix)" in row["explanation"]
+    assert "11 day(s) after the as-of date are counted as expected" in row["explanation"]
+    assert codes(r, "EXPECTED_END_PASSED").empty
+
+
+def test_expected_end_of_a_span_still_running_at_the_as_of_date(tmp_path):
+    # the end date 03-25 was written after the as-of date 03-10; at 03-10 the restriction
+    # was expected to end 03-20: L = 03-05..03-20 = 16, estimated
+    r = rec(tmp_path, Policy(as_of="2024-03-10"), encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-25",
+                                      est_end_date="2024-03-20")])
+    assert (one(r)["days_restricted"], one(r)["days_estimated"]) == (16, True)
+
+
+def test_lost_time_restriction_with_an_expected_return_counts_the_expected_days_away(tmp_path):
+    # off work from 03-05, expected back 04-14: as of 03-31, K = 03-05..04-14 = 27 + 14 = 41
+    r = rec(tmp_path, Policy(as_of="2024-03-31"), encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", None, kind="Lost Time",
+                                      est_end_date="2024-04-14")])
+    assert (one(r)["days_away"], one(r)["outcome"]) == (41, "H")
+
+
+def test_accommodations_have_no_expected_end_and_run_to_the_as_of_date(tmp_path):
+    r = rec(tmp_path, Policy(as_of="2024-03-20"), encounters=[case()],
+            accommodations=[away("E1", "2024-03-05", None)])
+    assert (one(r)["days_away"], one(r)["days_estimated"]) == (16, True)  # 03-05..03-20
+
+
+def test_an_expected_end_that_has_passed_is_counted_to_and_reported(tmp_path):
+    # as of 06-30 the restriction from 03-05 is still open, expected to end 03-31:
+    # L = 27 (to the expected end, as the rule says), and a warning asks for the real end
+    r = rec(tmp_path, Policy(as_of="2024-06-30"), encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", None, est_end_date="2024-03-31")])
+    assert one(r)["days_restricted"] == 27
+    found = codes(r, "EXPECTED_END_PASSED")
+    assert len(found) == 1 and found["severity"].iloc[0] == "warning"
+    assert "2024-03-31" in found["message"].iloc[0]
+
+
+def test_a_closed_span_ignores_its_expected_end(tmp_path):
+    # ended 03-12 (before the as-of date): the actual end, 8 days, not the old estimate
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-05", "2024-03-12",
+                                      est_end_date="2024-03-31")])
+    assert (one(r)["days_restricted"], one(r)["days_estimated"]) == (8, False)
+
+
+def test_eh_compat_ignores_expected_ends(tmp_path):
+    # EH counts the open restriction to its run date 2026-06-30 and caps at 180
+    files = dict(encounters=[case()],
+                 restrictions=[restriction("E1", "2024-03-05", None, est_end_date="2024-03-31")])
+    assert one(rec(tmp_path / "eh", Policy(eh_compat=True), **files))["days_restricted"] == 180
+    got = rec(tmp_path / "kit", **files).eh_diff.iloc[0]
+    assert (got["days_restricted"], got["eh_days_restricted"]) == (27, 180)
+    assert "est_end_date" in got["reason"]
+
+
+def test_absent_optional_columns_change_no_number(tmp_path):
+    enc = [case()]
+    acc = [away("E1", "2024-03-05", "2024-03-09")]
+    plain = rec(tmp_path / "a", encounters=enc, accommodations=acc,
+                restrictions=[restriction("E1", "2024-03-10", None)])
+    blank = rec(tmp_path / "b", encounters=[case(privacy_reason=None)], accommodations=acc,
+                restrictions=[restriction("E1", "2024-03-10", None, est_end_date=None)],
+                employees=[dict(e, termination_date=None, termination_reason=None)
+                           for e in EMPLOYEES])
+    # K = 03-05..03-09 = 5; the open restriction runs to the end of the log year:
+    # 03-10..12-31 = 22 + 275 = 297 days, capped to 180 - 5 = 175 (cap combined)
+    cols = ["days_away", "days_restricted", "days_estimated", "outcome", "privacy"]
+    assert one(plain)[cols].tolist() == one(blank)[cols].tolist() == [5, 175, True, "H", False]
+
+
+# --- as-of: the records as they stood on that date -----------------------------------------
+
+
+def test_as_of_inside_a_span_counts_the_days_to_it(tmp_path):
+    # away 03-05..03-31, as of 03-20: 03-05..03-20 = 16 days, estimated
+    r = rec(tmp_path, Policy(as_of="2024-03-20"), encounters=[case()],
+            accommodations=[away("E1", "2024-03-05", "2024-03-31")])
+    assert (one(r)["days_away"], one(r)["days_estimated"]) == (16, True)
+
+
+def test_a_span_starting_after_the_as_of_date_does_not_count(tmp_path):
+    r = rec(tmp_path, Policy(as_of="2024-03-20"), encounters=[case()],
+            restrictions=[restriction("E1", "2024-03-21", "2024-03-31")])
+    row = one(r)
+    assert (row["days_restricted"], row["outcome"]) == (0, "J")
+    assert "falls after the as-of date" in row["explanation"]

@@ -102,3 +102,47 @@ def test_splitting_a_span_into_adjacent_pieces_changes_nothing(rows, data):
     split = rows[:i] + [(case, kind, s, cut), (case, kind, s + cut + 1, n - cut - 1)] + rows[i + 1:]
     a, b = _count(rows), _count(split)
     assert a[["days_away", "days_restricted"]].equals(b[["days_away", "days_restricted"]])
+
+
+# --- who decides the days away (1904.7(b)(3)(ii)-(iii)) against the same kind of oracle -----
+
+sourced = st.tuples(span, st.sampled_from(["physician", "employer"]))
+
+
+def _sourced_frame(rows) -> pd.DataFrame:
+    frame = _frame([r for r, _ in rows])
+    source = np.array([s for _, s in rows], dtype=object)
+    return frame.assign(source=source, recommendation=source == "physician",
+                        est_end=pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
+
+
+def _sourced_oracle(rows):
+    """From the first physician row of a case on, the physician's rows alone say which days
+    are away; the employer's absence counts only before it; transfers always count."""
+    epoch = int((EPOCH - np.datetime64("1970-01-01", "D")).astype("int64"))
+    out = []
+    for c in range(N_CASES):
+        mine = [(k, s, n, src) for (case, k, s, n), src in rows if case == c]
+        starts = [epoch + s for k, s, n, src in mine if src == "physician"]
+        cover = min(starts) if starts else None
+        away, restricted = set(), set()
+        for kind, s, n, src in mine:
+            first, last = epoch + s, (AS_OF[c] if n is None else epoch + s + n)
+            days = {d for d in range(first, last + 1) if INJURY[c] < d}
+            if kind == "away" and src == "employer" and cover is not None:
+                days = {d for d in days if d < cover}
+            (away if kind == "away" else restricted).update(days)
+        out.append((len(away), len(restricted - away)))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(sourced, max_size=12))
+def test_physician_over_employer_matches_listing_every_day(rows):
+    clk = days.Clock(INJURY.copy(), AS_OF.copy(), np.full(N_CASES, 10**9, dtype="int64"))
+    none = np.full(N_CASES, -1, dtype="int64")
+    _, per_case = days.count(_sourced_frame(rows), clk, Policy(cap="none"),
+                             died=np.zeros(N_CASES, bool), legacy_away=none,
+                             legacy_restricted=none)
+    got = list(zip(per_case["days_away"], per_case["days_restricted"], strict=True))
+    assert got == _sourced_oracle(rows)

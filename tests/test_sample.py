@@ -163,6 +163,75 @@ def test_privacy_cases_and_needlesticks(raw, cases):
     assert (opened.loc[sticks["encounters.ext_id"], "incidents.privacy_case"] == "1").all()
 
 
+def test_optional_columns_of_the_contract_are_used(raw, cases):
+    emp = raw["employees"]
+    left = emp[emp["employees.termination_date"] != ""]
+    assert len(left) >= 1 and (left["employees.termination_reason"] != "").all()
+    # the employee who left has no case injured after leaving (a later case would mean a
+    # rehire the file does not show)
+    theirs = cases.merge(left, left_on=["encounters.pat_id", "encounters.pat_id_type"],
+                         right_on=["employees.pat_id", "employees.pat_id_type"])
+    assert len(theirs) >= 1
+    assert (theirs["inc_day"] <= pd.to_datetime(theirs["employees.termination_date"])).all()
+    reasons = set(cases["incidents.privacy_reason"]) - {""}
+    assert {"needlestick", "mental_illness", "infectious_disease", "employee_request"} <= reasons
+    flagged = cases["incidents.privacy_case"] == "1"
+    assert (cases.loc[~flagged, "incidents.privacy_reason"] == "").all()
+    r = raw["restrictions"]
+    assert (r["patient_clinical_restriction.est_end_date"] != "").any()
+
+
+PRIVACY_ICD10 = r"F0[1-9]|F[1-9]\d|B20|Z21|B1[5-9]|A1[5-9]"
+
+
+def test_a_mandatory_privacy_case_the_employer_did_not_flag(raw, cases):
+    cond = raw["conditions"]
+    mental = cond[cond["patient_conditions.icd10"].str.match(PRIVACY_ICD10)]
+    opened = cases.set_index("encounters.ext_id")
+    flags = opened.loc[mental["encounters.ext_id"], "incidents.privacy_case"]
+    assert (flags == "0").any() and (flags == "1").any()
+
+
+def test_a_flagged_injury_with_no_basis(raw, cases):
+    nibp = raw["nibp"]
+    kinds = nibp["incident_nibp.laceration"].eq("Puncture") | nibp["incident_nibp.size"].ne("")
+    cond = raw["conditions"]
+    based = set(nibp.loc[kinds, "encounters.ext_id"]) | set(
+        cond.loc[cond["patient_conditions.icd10"].str.match(PRIVACY_ICD10), "encounters.ext_id"])
+    no_basis = cases[(cases["incidents.privacy_case"] == "1")
+                     & (cases["incidents.osha_itype"] == "I")
+                     & (cases["incidents.privacy_reason"] == "")
+                     & ~cases["encounters.ext_id"].isin(based)]
+    assert len(no_basis) == 1
+
+
+def test_a_physician_release_before_the_employers_absence_ends(raw, cases, case_of_encounter):
+    r = spans(raw, cases, case_of_encounter, "restrictions")
+    a = spans(raw, cases, case_of_encounter, "accommodations")
+    doc = r[r["patient_clinical_restriction.description"].str.startswith("Lost Time")
+            & r["patient_clinical_restriction.active"].isin(["1", ""])]
+    absent = a[a["accommodations.accom_type"].str.startswith("Lost Time/Occ")
+               & a["accommodations.status"].isin(["1", ""])]
+    both = doc.merge(absent, on="key", suffixes=("_doc", "_emp"))
+    released_early = both["end_doc"] < both["end_emp"]
+    assert released_early.any()
+    # and the reverse: days away on the physician's word while the employer has a transfer
+    transfer = a[a["accommodations.accom_type"] == "Transitional Duty"]
+    came_in = doc.merge(transfer, on="key", suffixes=("_doc", "_emp"))
+    assert ((came_in["start_emp"] >= came_in["start_doc"])
+            & (came_in["start_emp"] <= came_in["end_doc"])).any()
+
+
+def test_one_severe_event_of_each_kind(raw, cases):
+    rec = cases[cases["recordable"]]
+    died = rec[rec["incidents.employee_died"] == "1"]
+    within = pd.to_datetime(died["incidents.employee_deathdate"]) - died["inc_day"]
+    assert (within.dt.days <= 30).any()  # fatality within 30 days (1904.39(b)(6))
+    assert (rec["incidents.hospitalized"] == "1").any()  # in-patient hospitalization
+    natures = set(raw["nibp"]["incident_nibp.nature_injury"])
+    assert {"Amputation", "Enucleation"} <= natures  # amputation, loss of an eye
+
+
 def test_hearing_loss_is_a_recordable_case(cases):
     assert ((cases["incidents.osha_itype"] == "H") & cases["recordable"]).any()
 

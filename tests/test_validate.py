@@ -30,6 +30,7 @@ GOOD: dict[str, dict] = {
         "incidents.case_number": "2025-001", "incidents.case_type": "Injury",
         "incidents.osha_work_related": "Yes", "incidents.osha_completed_dt": T("2025-03-03"),
         "incidents.osha_itype": "I", "incidents.privacy_case": False,
+        "incidents.privacy_reason": NA,
         "incidents.employee_died": False, "incidents.employee_deathdate": pd.NaT,
         "incidents.facility_code": "EST1", "incidents.loc_description": "Loading dock",
         "incidents.employee_starttime": "07:00", "incidents.date_last_worked": T("2025-03-01"),
@@ -86,6 +87,7 @@ GOOD: dict[str, dict] = {
         "employees.sex": "F", "employees.job_title": "Forklift operator",
         "employees.street": "12 Elm St", "employees.city": "Lincoln", "employees.state": "NE",
         "employees.zip": "68504", "employees.establishment_code": "EST1",
+        "employees.termination_date": pd.NaT, "employees.termination_reason": NA,
     },
     "establishments": {
         "establishments.establishment_code": "EST1",
@@ -146,6 +148,8 @@ BREAKS: dict[str, dict] = {
         PCR + "end_date": T("2025-03-01")},
     "restrictions/patient_clinical_restriction.end_date/required_unless_permanent": {
         PCR + "end_date": pd.NaT},
+    "restrictions/patient_clinical_restriction.est_end_date/span_order": {
+        PCR + "est_end_date": T("2025-03-01")},
     "accommodations/encounters.ext_id/encounter_exists": {"encounters.ext_id": "E404"},
     "accommodations/patient_clinical_restriction.ext_id/restriction_exists": {
         "patient_clinical_restriction.ext_id": "R404"},
@@ -159,6 +163,8 @@ BREAKS: dict[str, dict] = {
     "employees/employees.zip/zip": {"employees.zip": "6850"},
     "employees/employees.job_title/ita_length": {"employees.job_title": "j" * 256},
     "employees/employees.hire_date/span_order": {"employees.hire_date": T("1979-01-01")},
+    "employees/employees.termination_date/span_order": {
+        "employees.termination_date": T("2009-12-31")},
     "employees/employees.establishment_code/establishment_exists": {
         "employees.establishment_code": "EST9"},
     "establishments/establishments.establishment_name/unique": {

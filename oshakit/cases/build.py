@@ -8,6 +8,7 @@ body parts) attach to a case through their encounter. Everything is vectorised.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +37,8 @@ CHILD_LABELS = {
 
 EMPLOYEE_FIELDS = [
     N.EMP_FIRST, N.EMP_LAST, N.EMP_BIRTH, N.EMP_HIRE, N.EMP_SEX, N.EMP_JOB,
-    N.EMP_STREET, N.EMP_CITY, N.EMP_STATE, N.EMP_ZIP, N.EMP_EST,
+    N.EMP_STREET, N.EMP_CITY, N.EMP_STATE, N.EMP_ZIP, N.EMP_EST, N.EMP_TERM_DATE,
+    N.EMP_TERM_REASON,
 ]
 
 
@@ -51,6 +53,8 @@ class Built:
     files: dict[str, str]  # kind -> file name for exceptions
     establishments_known: bool
     parts: list[pd.DataFrame] = field(default_factory=list)  # exception parts
+    encounters: pd.DataFrame | None = None  # the encounters frame, every schema column
+    enc_late: np.ndarray | None = None  # per encounter row: a follow-up after the as-of date
 
 
 DTYPES = {"flag": "boolean", "datetime": "datetime64[ns]", "int": "Int64", "number": "Float64"}
@@ -82,7 +86,9 @@ def _text(s: pd.Series) -> pd.Series:
     return s.where(s != "")
 
 
-def build(bundle) -> Built:
+def build(bundle, as_of: dt.date | None = None) -> Built:
+    """``as_of``: follow-up encounters served after it are not known yet (recordkeeping.md
+    §3): they fill no incident field and their child rows are marked ``_late``."""
     enc = complete(bundle["encounters"], "encounters").reset_index(drop=True)
     files = {k: _file_name(bundle, k) for k in ("encounters", *N.CHILD_KINDS)}
     efile = files["encounters"]
@@ -139,7 +145,8 @@ def build(bundle) -> Built:
             + ", which no encounter opens (no incidents.inc_datetime)",
         ))
 
-    cases = _case_frame(enc, open_rows, case_keys, enc_case, enc_role, eline)
+    late = _late(enc, enc_role, as_of)
+    cases = _case_frame(enc, open_rows, case_keys, enc_case, enc_role, eline, late)
     cases, est_known = _establishment(bundle, cases, efile, parts)
     cases = _overlaps(cases, efile, parts)
     children = {}
@@ -149,8 +156,18 @@ def build(bundle) -> Built:
     for kind in N.CHILD_KINDS:
         frame = complete(bundle.get(kind), kind)
         if frame is not None:
-            children[kind] = _attach(kind, frame, index, where, enc_case, files[kind], parts)
-    return Built(cases, enc_case, enc_role, children, files, est_known, parts)
+            children[kind] = _attach(kind, frame, index, where, enc_case, late, files[kind],
+                                     parts)
+    return Built(cases, enc_case, enc_role, children, files, est_known, parts, enc, late)
+
+
+def _late(enc: pd.DataFrame, role: np.ndarray, as_of: dt.date | None) -> np.ndarray:
+    """Follow-ups (and duplicate openings) served after the as-of date."""
+    if as_of is None:
+        return np.zeros(len(enc), bool)
+    served = pd.to_datetime(enc[N.SERV_DATE]).dt.normalize()
+    after = (served > pd.Timestamp(as_of)).fillna(False).to_numpy(bool)
+    return after & ((role == FOLLOW_UP) | (role == DUPLICATE))
 
 
 def _file_name(bundle, kind: str) -> str:
@@ -158,10 +175,11 @@ def _file_name(bundle, kind: str) -> str:
     return path.name if path is not None else N.filename(kind)
 
 
-def _case_frame(enc, open_rows, case_keys, enc_case, enc_role, eline) -> pd.DataFrame:
-    """One row per case from its opening row; blank incident fields filled from follow-ups."""
+def _case_frame(enc, open_rows, case_keys, enc_case, enc_role, eline, late) -> pd.DataFrame:
+    """One row per case from its opening row; blank incident fields filled from follow-ups
+    (not from those served after the as-of date)."""
     cases = enc.iloc[open_rows].reset_index(drop=True)
-    member = np.flatnonzero((enc_role == FOLLOW_UP) | (enc_role == DUPLICATE))
+    member = np.flatnonzero(((enc_role == FOLLOW_UP) | (enc_role == DUPLICATE)) & ~late)
     incident_cols = [
         c for c in enc.columns
         if c.startswith(("incidents.", "incident_extended_fields."))
@@ -182,6 +200,8 @@ def _case_frame(enc, open_rows, case_keys, enc_case, enc_role, eline) -> pd.Data
     cases["_opening_line"] = eline[open_rows]
     counts = np.bincount(enc_case[enc_case >= 0], minlength=len(cases))
     cases["_encounters"] = counts
+    cases["_late_encounters"] = np.bincount(enc_case[(enc_case >= 0) & late],
+                                            minlength=len(cases))
     inc = cases[N.INC]
     cases["date_of_injury"] = inc.dt.normalize().astype("datetime64[ns]")
     cases["year"] = inc.dt.year.astype("int64")
@@ -248,7 +268,7 @@ def _establishment(bundle, cases, efile, parts) -> tuple[pd.DataFrame, bool]:
 
 
 def _emp_dtype(col: str) -> str:
-    return "datetime64[ns]" if col in (N.EMP_BIRTH, N.EMP_HIRE) else "str"
+    return "datetime64[ns]" if col in (N.EMP_BIRTH, N.EMP_HIRE, N.EMP_TERM_DATE) else "str"
 
 
 def _overlaps(cases, efile, parts) -> pd.DataFrame:
@@ -268,8 +288,9 @@ def _overlaps(cases, efile, parts) -> pd.DataFrame:
     return cases
 
 
-def _attach(kind, frame, index, where, enc_case, file, parts) -> pd.DataFrame:
-    """Give each child row its case (-1 none) and fate (attached / no case / orphan)."""
+def _attach(kind, frame, index, where, enc_case, late, file, parts) -> pd.DataFrame:
+    """Give each child row its case (-1 none) and fate (attached / no case / orphan), and
+    ``_late``: recorded at a follow-up served after the as-of date."""
     link = N.encounter_link(kind)
     frame = frame.reset_index(drop=True)
     hit = index.get_indexer(frame[link].astype("str").to_numpy(dtype=object))
@@ -278,6 +299,7 @@ def _attach(kind, frame, index, where, enc_case, file, parts) -> pd.DataFrame:
     case = np.where(has_enc, enc_case[epos] if len(where) else -1, -1)
     fate = np.where(~has_enc, ORPHAN, np.where(case >= 0, ATTACHED, NO_CASE)).astype("int8")
     frame["_case"], frame["_fate"], frame["_line"] = case, fate, lines(frame)
+    frame["_late"] = has_enc & (late[epos] if len(where) else False)
     for code, which, text in (
         ("ORPHAN_CHILD", ORPHAN, " which does not exist in the encounters file"),
         ("CHILD_NO_CASE", NO_CASE, " which belongs to no case"),

@@ -3,6 +3,8 @@ contradictions between them, all vectorised over cases."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -19,9 +21,24 @@ OUTCOME_LABELS = {
 }
 
 
-def died(cases: pd.DataFrame) -> np.ndarray:
+def died(cases: pd.DataFrame, as_of: dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(died, died after the as-of date). A death dated after the as-of date is not known
+    to the run (recordkeeping.md §3): no G, days counted as for a living employee. A death
+    flag with no date stays a death (its date is unknown, not later)."""
     flag = column(cases, N.DIED, "boolean").astype("boolean").fillna(False).to_numpy(bool)
-    return flag | column(cases, N.DEATH_DATE, "datetime64[ns]").notna().to_numpy()
+    date = pd.to_datetime(column(cases, N.DEATH_DATE, "datetime64[ns]")).dt.normalize()
+    death = flag | date.notna().to_numpy()
+    late = np.zeros(len(cases), bool)
+    if as_of is not None:
+        late = (date > pd.Timestamp(as_of)).fillna(False).to_numpy(bool)
+    return death & ~late, late
+
+
+def injured_after(cases: pd.DataFrame, as_of: dt.date | None) -> np.ndarray:
+    """Cases injured after the as-of date: the records as they stood then do not know them."""
+    if as_of is None:
+        return np.zeros(len(cases), bool)
+    return (cases["date_of_injury"] > pd.Timestamp(as_of)).fillna(False).to_numpy(bool)
 
 
 def criteria(cases: pd.DataFrame) -> pd.DataFrame:
@@ -40,10 +57,13 @@ def criteria(cases: pd.DataFrame) -> pd.DataFrame:
     }, index=cases.index)
 
 
-def log_status(cases: pd.DataFrame, crit: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(on_log, log_reason)."""
+def log_status(cases: pd.DataFrame, crit: pd.DataFrame, after: np.ndarray | None = None,
+               as_of: dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(on_log, log_reason). ``after``: cases injured after the ``as_of`` date, kept in the
+    case table but on no log and no 300A, with the reason."""
+    after = np.zeros(len(cases), bool) if after is None else np.asarray(after, bool)
     on = (crit["osha_type"] & crit["work_related"] & crit["recordable"]
-          & crit["has_establishment"]).to_numpy(bool)
+          & crit["has_establishment"]).to_numpy(bool) & ~after
     ctype = obj(crit["case_type"])
     work = obj(crit["work"], na="blank")
     est = obj(cases["establishment_code"])
@@ -56,13 +76,16 @@ def log_status(cases: pd.DataFrame, crit: pd.DataFrame) -> tuple[np.ndarray, np.
     texts = zip(crit["osha_type"].to_numpy(bool)[off], crit["work_related"].to_numpy(bool)[off],
                 crit["recordable"].to_numpy(bool)[off],
                 crit["has_establishment"].to_numpy(bool)[off], ctype[off], work[off],
-                strict=True)
+                after[off], strict=True)
+    later = (f"injured after the as-of date {as_of.isoformat()} (the records as they stood on "
+             "that date do not know it yet)") if as_of else ""
     yes[off] = ["not on the log: " + "; ".join(filter(None, (
+        later if a else "",
         "" if t else f"case type {c} is not an OSHA case",
         "" if w else f"work-related is {v}, not Yes",
         "" if r else "no recordable date (incidents.osha_completed_dt)",
         "" if e else "no establishment to log it on",
-    ))) for t, w, r, e, c, v in texts]
+    ))) for t, w, r, e, c, v, a in texts]
     return on, yes
 
 

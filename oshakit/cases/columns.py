@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from oshakit.cases import names as N
-from oshakit.cases.privacy import mask_names
 from oshakit.cases.text import clean, join_per_case, obj
 from oshakit.schema import SEXES
 
@@ -65,9 +64,10 @@ def injury_items(children: dict[str, pd.DataFrame], n: int) -> dict[str, np.ndar
     }
 
 
-def description(items: np.ndarray, cases: pd.DataFrame, privacy: np.ndarray,
+def description(items: np.ndarray, cases: pd.DataFrame,
                 children: dict[str, pd.DataFrame]) -> np.ndarray:
-    """Column F: "Laceration, left hand; box cutter"; names removed on privacy cases."""
+    """Column F: "Laceration, left hand; box cutter" (before names are scrubbed from a
+    privacy case and the text is cut to :data:`DESCRIPTION_MAX`, :func:`shorten`)."""
     n = len(cases)
     what = items.copy()
     cond = children.get("conditions")
@@ -76,15 +76,14 @@ def description(items: np.ndarray, cases: pd.DataFrame, privacy: np.ndarray,
         fallback = join_per_case(cond["_case"].to_numpy(), cond[N.C_DESC], n)
         what = np.where(what == "", fallback, what)
     cause = obj(clean(cases[N.CAUSE])) if N.CAUSE in cases else np.full(n, "", object)
-    text = np.where((what != "") & (cause != ""), what + "; " + cause, what + cause).astype(object)
-    first, last = obj(cases[N.EMP_FIRST]), obj(cases[N.EMP_LAST])
-    for i in np.flatnonzero(privacy & (text != "")):
-        low = text[i].lower()
-        if (first[i] and first[i].lower() in low) or (last[i] and last[i].lower() in low):
-            text[i] = mask_names(text[i], first[i], last[i])
-    long = np.flatnonzero(np.fromiter((len(t) > DESCRIPTION_MAX for t in text), bool, n))
-    for i in long:
-        text[i] = text[i][: DESCRIPTION_MAX - 1].rstrip() + "…"
+    return np.where((what != "") & (cause != ""), what + "; " + cause, what + cause).astype(object)
+
+
+def shorten(text: pd.Series) -> pd.Series:
+    """Column F cut to :data:`DESCRIPTION_MAX` characters (an ellipsis marks the cut)."""
+    long = text.str.len().gt(DESCRIPTION_MAX).fillna(False)
+    if long.any():
+        text = text.where(~long, text.str[: DESCRIPTION_MAX - 1].str.rstrip() + "…")
     return text
 
 

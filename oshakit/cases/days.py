@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from oshakit.cases.policy import CAP_DAYS, Policy
-from oshakit.cases.spans import AWAY
+from oshakit.cases.spans import AWAY, EMPLOYER, PHYSICIAN
+from oshakit.cases.text import iso
 
 
 def day_numbers(values) -> np.ndarray:
@@ -29,15 +30,20 @@ NAT = np.iinfo("int64").min
 
 @dataclass
 class Clock:
-    """Per case: the injury day, the day open spans run to, the day every span stops."""
+    """Per case: the injury day, the day open spans run to, the day every span stops, and
+    the day the employee left for a reason unrelated to the injury (``NAT``: none)."""
 
     injury: np.ndarray  # int days
     open_end: np.ndarray  # int days: where a span with no end date stops (estimated)
     stop: np.ndarray  # int days: no span counts past this (the run date or as-of)
+    term: np.ndarray | None = None  # int days: counting stops after it (1904.7(b)(3)(viii))
 
 
-def clock(injury_day: pd.Series, years: np.ndarray, policy: Policy) -> Clock:
-    """The as-of arithmetic of a policy (see :class:`Policy`)."""
+def clock(injury_day: pd.Series, years: np.ndarray, policy: Policy,
+          term_day: np.ndarray | None = None) -> Clock:
+    """The as-of arithmetic of a policy (see :class:`Policy`). ``term_day``: per case the
+    day the employee left for a reason unrelated to the injury (NAT: none); used unless
+    the policy says not to stop there (or reproduces EH's report)."""
     injury = day_numbers(injury_day)
     today_n = day_numbers([policy.today])[0]
     if policy.as_of is not None:
@@ -52,7 +58,15 @@ def clock(injury_day: pd.Series, years: np.ndarray, policy: Policy) -> Clock:
         year_end = day_numbers(pd.to_datetime(ends))
         open_end = np.minimum(year_end, today_n)
         stop = np.full(len(injury), today_n)
-    return Clock(injury, open_end, stop)
+    term = np.full(len(injury), NAT, dtype="int64")
+    if term_day is not None and policy.stop_at_termination and not policy.eh_compat:
+        term = np.asarray(term_day, dtype="int64")
+    return Clock(injury, open_end, stop, term)
+
+
+#: Where each rule of 1904.7(b)(3) is cited in the span texts.
+WHO_DECIDES = "1904.7(b)(3)(ii)-(iii)"
+LEFT = "1904.7(b)(3)(viii)"
 
 
 def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
@@ -60,46 +74,102 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Count K and L for every case.
 
-    ``spans``: columns ``_case, kind, start, end, permanent, drop`` (drop NA = a span).
+    ``spans``: columns ``_case, kind, start, end, permanent, drop`` (drop NA = a span) and,
+    from :func:`spans.collect`, ``source``, ``est_end``, ``recommendation``.
     ``policy`` gives the cap and the EH-compatible reading.
     ``legacy_*``: the legacy totals, negative when absent. Returns the spans with the
-    counted part (``count_start``, ``count_end``, ``counted``, ``estimated``, ``why``)
-    and a per-case frame (see :data:`CASE_COLUMNS`; ``*_total`` are before the cap).
+    counted part (``count_start``, ``count_end``, ``counted``, ``estimated``, ``why``,
+    ``expected``, ``decided_from``, ``pre_end``, ``first_day``) and a per-case frame (see
+    :data:`CASE_COLUMNS`; ``*_total`` are before the cap).
+
+    Beyond the calendar arithmetic, three rules of 1904.7(b)(3) apply (not under
+    ``eh_compat``): a span still running at the as-of date runs to its expected end when the
+    data gives one (ix); the employer's absence records count only before the first
+    physician's recommendation of the case, which decides the days away from then on, so
+    days the employee stayed home after a release are dropped and recommended days count
+    even if the employee came in (ii)-(iii); no day after the employee left for an
+    unrelated reason counts (viii).
     """
     n = len(clk.injury)
     sp = spans.reset_index(drop=True)
+    m = len(sp)
     case = sp["_case"].to_numpy(dtype="int64")
     valid = sp["drop"].isna().to_numpy()
     start = day_numbers(sp["start"])
     end = day_numbers(sp["end"])
     is_open = end == NAT
     away = sp["kind"].to_numpy(dtype=object) == AWAY
+    source = (sp["source"].to_numpy(dtype=object) if "source" in sp
+              else np.full(m, "", dtype=object))
+    est = day_numbers(sp["est_end"]) if "est_end" in sp else np.full(m, NAT, dtype="int64")
+    recommends = (sp["recommendation"].to_numpy(dtype=bool) if "recommendation" in sp
+                  else np.zeros(m, bool))
+    rules = not policy.eh_compat
     perm = sp["permanent"].to_numpy(dtype=bool) & is_open & ~away
-    c = np.where(valid, case, 0)
-    first = clk.injury[c] + 1
+    c = np.clip(case, 0, max(n - 1, 0))
+    stop = clk.stop[c] if n else np.zeros(m, "int64")
+    injury = clk.injury[c] if n else np.zeros(m, "int64")
+    known = (start != NAT) & (start <= stop)  # spans starting after the as-of date: unknown
+    first = injury + 1
     cs = np.maximum(start, first)
-    raw_end = np.where(is_open, clk.open_end[c], end)
-    limit = np.minimum(clk.open_end[c], clk.stop[c])
-    ce = np.where(perm, np.where(cs <= limit, cs, cs - 1), np.minimum(raw_end, clk.stop[c]))
-    counted = valid & (ce >= cs)
-    clipped = ~is_open & (end > clk.stop[c])
-    estimated = counted & ((is_open & ~perm) | clipped)
-    why = np.select(
-        [~valid, counted & perm, counted & is_open, counted & clipped, counted,
-         valid & ~is_open & (end == clk.injury[c]),
-         valid & ~is_open & (end < clk.injury[c]),
-         valid],
-        ["dropped", "permanent restriction: first countable day only",
-         "no end date: runs to the as-of date (estimated)",
-         "stops at the as-of date (estimated)", "counted",
-         "lasts only the injury day, which is never counted",
-         "ends before the injury", "falls after the as-of date"],
-        default="dropped",
-    )
+    running = is_open | (end > stop)  # still running at the as-of (or run) date
+    expect = rules & running & (est != NAT) & ~perm
+    raw_end = np.where(is_open, clk.open_end[c] if n else 0, end)
+    limit = np.minimum(clk.open_end[c] if n else 0, stop)
+    ce = np.where(perm, np.where(cs <= limit, cs, cs - 1),
+                  np.where(expect, est, np.minimum(raw_end, stop)))
+    # (viii) the employee left for a reason unrelated to the injury
+    term = clk.term[c] if (clk.term is not None and n) else np.full(m, NAT, dtype="int64")
+    has_term = rules & (term != NAT)
+    pre_term = ce
+    ce = np.where(has_term, np.minimum(ce, term), ce)
+    cut_term = has_term & (pre_term > term)
+    # (ii)-(iii) the physician's recommendations decide the days away where they cover
+    rec_rows = rules & recommends & known
+    cover = np.full(n, np.iinfo("int64").max, dtype="int64")
+    if rec_rows.any():
+        np.minimum.at(cover, case[rec_rows], start[rec_rows])
+    has_cover = cover < np.iinfo("int64").max
+    cov = np.where(has_cover[c], cover[c], NAT) if n else np.full(m, NAT, dtype="int64")
+    employer_absence = rules & valid & known & away & (source == EMPLOYER)
+    decided = employer_absence & (cov != NAT) & (ce >= np.maximum(cs, cov))
+    pre_end = ce
+    ce = np.where(decided, np.minimum(ce, cov - 1), ce)
+
+    counted = valid & known & (ce >= cs)
+    clipped = ~is_open & (end > stop) & ~expect
+    estimated = counted & ((is_open & ~perm) | clipped | expect) & ~cut_term & ~decided
+    why = _why([
+        (~valid, "dropped"),
+        (counted & perm, "permanent restriction: first countable day only"),
+        (counted & decided, lambda r: "counted up to the day before " + _iso(cov[r])
+         + ": from then on the physician's recommendations decide the days away ("
+         + WHO_DECIDES + ")"),
+        (counted & cut_term, lambda r: "stops on " + _iso(term[r]) + ", when the employee "
+         "left for a reason unrelated to the injury (" + LEFT + ")"),
+        (counted & expect, lambda r: "still running at the as-of date: counted to its "
+         "expected end " + _iso(est[r]) + " (est_end_date; estimated)"),
+        (counted & is_open, "no end date: runs to the as-of date (estimated)"),
+        (counted & clipped, "stops at the as-of date (estimated)"),
+        (counted, "counted"),
+        (valid & decided, lambda r: "not days away: from " + _iso(cov[r]) + " the "
+         "physician's recommendations decide the days away (" + WHO_DECIDES + ")"),
+        (valid & known & has_term & (cs > term), lambda r: "starts after the employee left "
+         "on " + _iso(term[r]) + " (" + LEFT + ")"),
+        (valid & ~is_open & (end == injury), "lasts only the injury day, which is never counted"),
+        (valid & ~is_open & (end < injury), "ends before the injury"),
+        (valid & known & expect & (est < cs), lambda r: "expected end " + _iso(est[r])
+         + " (est_end_date) is before its first countable day"),
+        (valid, "falls after the as-of date"),
+    ], m, default="dropped")
     out = sp.assign(
         count_start=_dates(np.where(counted, cs, NAT)),
         count_end=_dates(np.where(counted, ce, NAT)),
         counted=counted, estimated=estimated, why=why,
+        expected=counted & expect,
+        decided_from=_dates(np.where(decided, cov, NAT)),
+        pre_end=_dates(np.where(decided, pre_end, NAT)),
+        first_day=_dates(np.where(valid & known, cs, NAT)),
     )
 
     a = counted & away
@@ -110,8 +180,32 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
     overlap = _overlap_days(case[r], cs[r], ce[r], case[a], cs[a], ce[a], n)
     restricted_days = restricted_union - overlap
 
+    # what the rules changed, for the explanation and the EH comparison
+    doc_away = a & (source == PHYSICIAN)
+    lost = decided & (pre_end >= np.maximum(cs, cov))
+    lost_start = np.maximum(cs, cov)
+    employer_dropped = (_union_days(case[lost], lost_start[lost], pre_end[lost], n)
+                        - _overlap_days(case[lost], lost_start[lost], pre_end[lost],
+                                        case[doc_away], cs[doc_away], ce[doc_away], n))
+    # days away on the physician's word the employer's records show the employee at work:
+    # outside its absence records when it keeps some for the case, else on a transfer
+    said_away = employer_absence & (pre_end >= cs)
+    has_absence = np.bincount(case[said_away], minlength=n) > 0
+    transfer = counted & ~away & (source == EMPLOYER)
+    doc_days = _union_days(case[doc_away], cs[doc_away], ce[doc_away], n)
+    physician_added = np.where(
+        has_absence,
+        doc_days - _overlap_days(case[doc_away], cs[doc_away], ce[doc_away], case[said_away],
+                                 cs[said_away], pre_end[said_away], n),
+        _overlap_days(case[doc_away], cs[doc_away], ce[doc_away], case[transfer],
+                      cs[transfer], ce[transfer], n))
+    ahead = counted & expect & (ce > limit)  # the expected days past the as-of date
+    expected_days = _union_days(case[ahead], np.maximum(cs, limit + 1)[ahead], ce[ahead], n)
+    after = valid & known & cut_term & (pre_term >= np.maximum(cs, term + 1))
+    term_dropped = _union_days(case[after], np.maximum(cs, term + 1)[after], pre_term[after], n)
+
     has_spans = np.bincount(case[valid], minlength=n) > 0
-    est = np.bincount(case[estimated], minlength=n) > 0
+    est_case = np.bincount(case[estimated], minlength=n) > 0
     use_legacy = ~has_spans
     la = np.where(legacy_away >= 0, legacy_away, 0)
     lr = np.where(legacy_restricted >= 0, legacy_restricted, 0)
@@ -124,7 +218,7 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
     k, l_ = cap_days(away_days, restricted_days, policy.effective_cap)
     died = np.asarray(died, dtype=bool)
     k, l_ = np.where(died, 0, k), np.where(died, 0, l_)
-    source = np.where(has_spans, "spans", np.where(
+    source_case = np.where(has_spans, "spans", np.where(
         (legacy_away >= 0) | (legacy_restricted >= 0), "legacy", "none"))
     per_case = pd.DataFrame({
         "away_union": np.where(use_legacy, 0, away_union),
@@ -135,10 +229,17 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
         "eh_dropped_restricted": dropped_for_eh,
         "days_away": k,
         "days_restricted": l_,
-        "days_estimated": est & ~died,
-        "day_source": source,
+        "days_estimated": est_case & ~died,
+        "day_source": source_case,
         "has_spans": has_spans,
         "open_end": _dates(clk.open_end),
+        "stop": _dates(clk.stop),
+        "employer_dropped": employer_dropped.astype("int64"),
+        "physician_added": physician_added.astype("int64"),
+        "term_dropped": term_dropped.astype("int64"),
+        "expected": np.bincount(case[counted & expect], minlength=n) > 0,
+        "expected_days": expected_days.astype("int64"),
+        "cover_from": _dates(np.where(has_cover, cover, NAT)),
     })
     return out, per_case
 
@@ -151,6 +252,24 @@ def cap_days(away: np.ndarray, restricted: np.ndarray, cap: str) -> tuple[np.nda
     if cap == "combined":
         return k, np.minimum(restricted, CAP_DAYS - k)
     return k, np.minimum(restricted, CAP_DAYS)
+
+
+def _why(rules, m: int, default: str) -> np.ndarray:
+    """Like ``np.select`` over (condition, text or function of the rows -> texts), the first
+    true condition winning, but building the texts only for the rows that get them."""
+    out = np.full(m, default, dtype=object)
+    taken = np.zeros(m, bool)
+    for cond, text in rules:
+        rows = np.flatnonzero(cond & ~taken)
+        if len(rows):
+            out[rows] = text(rows) if callable(text) else text
+            taken[rows] = True
+    return out
+
+
+def _iso(days: np.ndarray) -> np.ndarray:
+    """Day numbers as 'YYYY-MM-DD' object strings ('' for NAT)."""
+    return iso(_dates(days))
 
 
 def _dates(days: np.ndarray) -> np.ndarray:
@@ -214,4 +333,5 @@ def _overlap_days(rc, rs, re, ac, as_, ae, n: int) -> np.ndarray:
 
 CASE_COLUMNS = ["away_union", "restricted_union", "overlap", "away_total", "restricted_total",
                 "eh_dropped_restricted", "days_away", "days_restricted", "days_estimated",
-                "day_source", "has_spans", "open_end"]
+                "day_source", "has_spans", "open_end", "stop", "employer_dropped",
+                "physician_added", "term_dropped", "expected", "expected_days", "cover_from"]

@@ -1,8 +1,11 @@
 """Compare the kit's numbers with Enterprise Health's own OSHA 300 report (``eh_compat``).
 
 EH's report drops restricted days once a case has any lost time, caps each column at
-180 on its own, and counts days to the run date. ``diff`` lists every case whose K, L or
-outcome differs between the two readings, with the reason in words.
+180 on its own, and counts days to the run date; it knows none of the rules the kit
+applies from 1904.7(b)(3) beyond the calendar (the physician's recommendation over the
+employer's absence records, expected ends, the stop at an unrelated termination).
+``diff`` lists every case whose K, L or outcome differs between the two readings, with the
+reason in words.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ COLUMNS = ["case_key", "case_number", "establishment_code", "year", "on_log", "o
            "reason"]
 
 
+def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A per-case column of the day counter (zeros for frames from before it existed)."""
+    if name in frame:
+        return frame[name].to_numpy()
+    return np.zeros(len(frame), dtype="int64")
+
+
 def diff(cases: pd.DataFrame, kit: pd.DataFrame, eh: pd.DataFrame, kit_outcome: pd.Series,
          eh_outcome: pd.Series, kit_cap: str) -> pd.DataFrame:
     """``kit``/``eh``: per-case day frames from :func:`days.count` under each reading."""
@@ -27,15 +37,28 @@ def diff(cases: pd.DataFrame, kit: pd.DataFrame, eh: pd.DataFrame, kit_outcome: 
     rows = np.flatnonzero(changed)
     k, e = kit.iloc[rows], eh.iloc[rows]
     lost = e["eh_dropped_restricted"].to_numpy() > 0
-    runs = ((k["away_total"].to_numpy() != e["away_total"].to_numpy())
-            | (k["restricted_total"].to_numpy() + 0 != e["restricted_total"].to_numpy()
-               + e["eh_dropped_restricted"].to_numpy()))
-    capped = ~lost & ~runs
+    totals = ((k["away_total"].to_numpy() != e["away_total"].to_numpy())
+              | (k["restricted_total"].to_numpy() + 0 != e["restricted_total"].to_numpy()
+                 + e["eh_dropped_restricted"].to_numpy()))
+    doctor = _col(k, "employer_dropped") > 0
+    expected = _col(k, "expected").astype(bool)
+    left = _col(k, "term_dropped") > 0
+    dates = totals & (k["open_end"].to_numpy() != e["open_end"].to_numpy())
+    runs = dates | (totals & ~doctor & ~expected & ~left)
+    capped = ~lost & ~totals
     reason = (
         when(lost, "; EH drops restricted days once a case has lost time ("
              + num(e["eh_dropped_restricted"]) + " restricted day(s) not counted)")
         + when(runs, "; EH counts days to the run date " + iso(e["open_end"])
                + " (the kit: open spans to " + iso(k["open_end"]) + ")")
+        + when(doctor, "; EH counts the employer's absence records the physician's "
+               "recommendations overrule (the kit drops " + num(_col(k, "employer_dropped"))
+               + " day(s), 1904.7(b)(3)(ii)-(iii))")
+        + when(expected, "; EH ignores the expected end of an open restriction (the kit "
+               "counts to est_end_date, 1904.7(b)(3)(ix))")
+        + when(left, "; EH counts past the employee's termination for an unrelated reason "
+               "(the kit stops there: " + num(_col(k, "term_dropped"))
+               + " day(s), 1904.7(b)(3)(viii))")
         + when(capped, "; EH caps days away and restricted days at 180 each (the kit's cap: "
                + kit_cap + ")")
     )

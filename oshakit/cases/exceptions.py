@@ -50,6 +50,33 @@ CODES: dict[str, tuple[str, str]] = {
     "ORPHAN_CHILD": ("error", "a child row's encounter does not exist"),
     "SPAN_NO_START": ("warning", "a restriction or accommodation has no start date"),
     "SPAN_END_BEFORE_START": ("warning", "a restriction or accommodation ends before it starts"),
+    "PRIVACY_NO_BASIS": (
+        "warning", "a flagged privacy case is an injury that matches none of the kinds of "
+        "1904.29(b)(7)(i)-(v): kept private (fail safe), but the data show no basis"),
+    "PRIVACY_FLAG_UNREADABLE": (
+        "warning", "the loader could not read a case's incidents.privacy_case: kept private "
+        "(fail safe)"),
+    "ABSENCE_NOT_RECOMMENDED": (
+        "info", "days of the employer's absence records not counted as days away: the "
+        "physician's recommendations decide (1904.7(b)(3)(ii)-(iii))"),
+    "EXPECTED_END_PASSED": (
+        "warning", "a span still open at the as-of date has an expected end before it "
+        "(counted to the expected end)"),
+    "TERMINATION_NO_REASON": (
+        "warning", "days counted after the employee left, whose reason is not given "
+        "(1904.7(b)(3)(viii))"),
+    "TERMINATION_BEFORE_INJURY": (
+        "warning", "the employee's termination date is before the injury (ignored)"),
+    "SEVERE_FATALITY": (
+        "warning", "1904.39: a work-related death within 30 days of the incident; report to "
+        "OSHA within 8 hours"),
+    "SEVERE_HOSPITALIZATION": (
+        "warning", "1904.39: an in-patient hospitalization; report to OSHA within 24 hours "
+        "when within 24 hours of the incident"),
+    "SEVERE_AMPUTATION": (
+        "warning", "1904.39: an amputation; report to OSHA within 24 hours"),
+    "SEVERE_EYE_LOSS": (
+        "warning", "1904.39: the loss of an eye; report to OSHA within 24 hours"),
 }
 
 

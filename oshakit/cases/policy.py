@@ -18,6 +18,8 @@ from oshakit.errors import PolicyError
 CAPS = ("combined", "per_column", "none")
 #: The day limit of the cap.
 CAP_DAYS = 180
+#: The on/off choices of a policy.
+FLAGS = ("privacy_auto", "stop_at_termination", "eh_compat")
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 
@@ -65,20 +67,25 @@ class Policy:
     ``privacy_auto``: apply the privacy treatment to a case the data shows is one of the
     kinds of 1904.29(b)(7) even when the employer did not flag it (default, as the rule
     says "must"); off only reports it.
+    ``stop_at_termination``: stop counting days when the employee leaves the company for a
+    reason unrelated to the injury (``employees.termination_date`` / ``termination_reason``;
+    1904.7(b)(3)(viii) says the employer *may*; default on). Off counts on as if employed.
     ``eh_compat``: reproduce Enterprise Health's own OSHA 300 report (no restricted days
-    once a case has lost time, each column capped at 180, days counted to the run date).
+    once a case has lost time, each column capped at 180, days counted to the run date;
+    no expected ends, no physician-over-employer rule, no stop at termination).
     """
 
     cap: str = CAPS[0]
     as_of: dt.date | None = None
     today: dt.date | None = None
     privacy_auto: bool = True
+    stop_at_termination: bool = True
     eh_compat: bool = False
 
     def __post_init__(self) -> None:
         if self.cap not in CAPS:
             raise PolicyError(f"cap must be one of {', '.join(CAPS)}, not {self.cap!r}")
-        for name in ("privacy_auto", "eh_compat"):
+        for name in FLAGS:
             if not isinstance(getattr(self, name), bool):
                 raise PolicyError(f"{name} must be True or False, not {getattr(self, name)!r}")
         object.__setattr__(self, "as_of", parse_date(self.as_of, "as_of"))
@@ -95,7 +102,7 @@ class Policy:
             raise PolicyError(f"unknown policy option(s): {', '.join(unknown)}; "
                               f"known: {', '.join(sorted(names))}")
         given = {k: v for k, v in options.items() if v is not None}
-        for flag in ("privacy_auto", "eh_compat"):
+        for flag in FLAGS:
             if flag in given:
                 given[flag] = _parse_bool(given[flag], flag)
         return cls(**given)
@@ -121,5 +128,6 @@ class Policy:
         as_of = self.as_of.isoformat() if self.as_of else "end of log year (or the run date)"
         return (
             f"cap={self.effective_cap}, as_of={as_of}, run date={self.today.isoformat()}, "
-            f"privacy_auto={self.privacy_auto}, eh_compat={self.eh_compat}"
+            f"privacy_auto={self.privacy_auto}, "
+            f"stop_at_termination={self.stop_at_termination}, eh_compat={self.eh_compat}"
         )

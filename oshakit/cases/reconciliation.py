@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from oshakit.cases import accounting, classify, columns, days, ehcompat, explain, spans
+from oshakit.cases import (
+    accounting,
+    classify,
+    columns,
+    days,
+    ehcompat,
+    explain,
+    privacy,
+    severe,
+    spans,
+    termination,
+)
 from oshakit.cases import exceptions as X
 from oshakit.cases import names as N
 from oshakit.cases.build import Built, build
 from oshakit.cases.policy import Policy
-from oshakit.cases.privacy import suspected as suspected_privacy
-from oshakit.cases.text import column, num
+from oshakit.cases.text import column, iso, num, obj
 from oshakit.errors import OshakitError, PolicyError
 
 if TYPE_CHECKING:
@@ -24,7 +34,8 @@ if TYPE_CHECKING:
 CASE_COLUMNS = [
     "case_key", "case_number", "establishment_code", "year", "on_log", "log_reason",
     "employee_pat_id", "employee_pat_id_type", "employee_name", "privacy", "log_name",
-    "job_title", "date_of_injury", "time_of_event", "time_unknown", "location", "description",
+    "privacy_reason", "job_title", "date_of_injury", "time_of_event", "time_unknown",
+    "location", "description",
     "outcome", "days_away", "days_restricted", "days_estimated", "itype", "body_parts",
     "natures", "employee_street", "employee_city", "employee_state", "employee_zip",
     "date_of_birth", "date_of_hire", "sex", "physician", "facility_name", "facility_street",
@@ -87,39 +98,58 @@ def reconcile(bundle: Bundle, policy: Policy | None = None,
     policy = policy or Policy()
     if year is not None and not isinstance(year, int | np.integer):
         raise PolicyError(f"year must be an integer such as 2024, not {year!r}")
-    built = build(bundle)
+    built = build(bundle, policy.as_of)
     cases = built.cases
+    efile = built.files["encounters"]
+    live = _live(built.children)  # child rows known at the as-of date
     span_rows = spans.collect(built.children, built.files, built.parts)
 
-    death = classify.died(cases)
+    death, death_late = classify.died(cases, policy.as_of)
+    after = classify.injured_after(cases, policy.as_of)
+    left = termination.terminations(cases, policy)
     legacy = (_legacy(cases, N.LEGACY_AWAY), _legacy(cases, N.LEGACY_RESTRICTED))
-    counted = {eh: _count(cases, span_rows, policy.with_eh_compat(eh), death, legacy)
+    counted = {eh: _count(cases, span_rows, policy.with_eh_compat(eh), death, legacy, left)
                for eh in (False, True)}  # the chosen reading, and the other for eh_diff
     span_out, d = counted[policy.eh_compat]
     crit = classify.criteria(cases)
-    on_log, log_reason = classify.log_status(cases, crit)
+    on_log, log_reason = classify.log_status(cases, crit, after, policy.as_of)
     outcomes = {eh: classify.outcome(on_log, death, c[1]) for eh, c in counted.items()}
-    marked = column(cases, N.PRIVACY, "boolean").fillna(False).to_numpy(bool)
-    suspect, reasons = suspected_privacy(cases, built.children)
-    privacy = marked | (policy.privacy_auto & suspect)
+
+    itype = classify.itype(cases)
+    marks = privacy.marks(cases, built.encounters, built.enc_case,
+                          getattr(bundle, "rejects", None), efile)
+    suspect, reasons = privacy.suspected(cases, built.children)  # a flag only hides a name
+    marked = marks.flagged | marks.unreadable | (marks.reason != "")
+    private = marked | (policy.privacy_auto & suspect)
+    stated = np.isin(marks.reason, privacy.MANDATORY)
+    no_basis = marked & itype.eq("M1").fillna(False).to_numpy(bool) & ~suspect & ~stated
+    why_private = privacy.why_private(marks, private & ~marked & suspect, reasons)
     number, generated = columns.case_numbers(cases)
     cases["case_number"] = number
 
-    out = _table(cases, built, number, on_log, log_reason, privacy, outcomes[policy.eh_compat], d)
+    out = _table(cases, built, live, number, on_log, log_reason, private, why_private,
+                 outcomes[policy.eh_compat], d, itype, death_late)
     parts = built.parts + classify.contradictions(
-        cases, crit, on_log, death, d["away_total"].to_numpy(), out["itype"],
-        built.files["encounters"])
+        cases, crit, on_log, death, d["away_total"].to_numpy(), out["itype"], efile)
     parts += _privacy_parts(cases, built, suspect & ~marked, reasons, policy.privacy_auto)
+    parts += _privacy_basis_parts(cases, efile, no_basis, marks)
     parts += _legacy_parts(cases, built, d, *legacy)
+    parts += termination.parts(cases, left, span_out, on_log, efile)
+    parts += _rule_parts(built, span_out, d, policy)
+    parts += severe.events(cases, crit, live, death, after, built.files)
     ex = X.finish(parts, out)
     eh_diff = ehcompat.diff(out, counted[False][1], counted[True][1], outcomes[False],
                             outcomes[True], policy.cap)
     acct = accounting.account(built, out, year, getattr(bundle, "accounting", None))
 
     facts = out.assign(
-        _encounters=cases["_encounters"], _opening_line=cases["_opening_line"],
-        _est_source=cases["_est_source"], _generated=generated, _died=death, _marked=marked,
-        _suspected=suspect, _reasons=reasons,
+        _encounters=cases["_encounters"], _late_encounters=cases["_late_encounters"],
+        _opening_line=cases["_opening_line"], _est_source=cases["_est_source"],
+        _generated=generated, _died=death, _death_late=death_late,
+        _death_date=column(cases, N.DEATH_DATE, "datetime64[ns]"), _marked=marked,
+        _suspected=suspect, _reasons=reasons, _no_basis=no_basis, _why_private=why_private,
+        _first=cases[N.EMP_FIRST], _last=cases[N.EMP_LAST], _term_status=left.status,
+        _term_date=left.date, _term_reason=left.reason,
     )
     if year is not None:
         ex = ex[ex["year"].isna() | (ex["year"] == year)].reset_index(drop=True)
@@ -127,12 +157,18 @@ def reconcile(bundle: Bundle, policy: Policy | None = None,
         facts, d, span_out = _select(cases["year"].to_numpy() == year, facts, d, span_out)
     # The explanations: the one per-case Python loop, so only for the cases returned.
     facts["explanation"] = pd.Series(explain.explain(
-        facts, d, span_out, policy, encounters_file=built.files["encounters"],
+        facts, d, span_out, policy, encounters_file=efile,
     ), index=facts.index, dtype="str")
     out = facts[CASE_COLUMNS].sort_values(LOG_ORDER, kind="stable", na_position="last")
     out = out.reset_index(drop=True)
     log = out[out["on_log"]].reset_index(drop=True)
     return Reconciliation(out, log, ex, acct, eh_diff, policy, year)
+
+
+def _live(children: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The child rows not recorded at a follow-up served after the as-of date."""
+    return {kind: frame[~frame["_late"].to_numpy(bool)] if "_late" in frame else frame
+            for kind, frame in children.items()}
 
 
 def _legacy(cases: pd.DataFrame, col: str) -> np.ndarray:
@@ -141,16 +177,16 @@ def _legacy(cases: pd.DataFrame, col: str) -> np.ndarray:
     return values.to_numpy(dtype="int64")
 
 
-def _count(cases, span_rows, policy: Policy, death, legacy):
-    clk = days.clock(cases["date_of_injury"], cases["year"].to_numpy(), policy)
+def _count(cases, span_rows, policy: Policy, death, legacy, left):
+    clk = days.clock(cases["date_of_injury"], cases["year"].to_numpy(), policy, left.day)
     return days.count(span_rows, clk, policy, died=death, legacy_away=legacy[0],
                       legacy_restricted=legacy[1])
 
 
-def _table(cases, built: Built, number, on_log, log_reason, privacy, outcome,
-           d) -> pd.DataFrame:
+def _table(cases, built: Built, children, number, on_log, log_reason, private, why_private,
+           outcome, d, itype, death_late) -> pd.DataFrame:
     """The contract's case columns (all but the explanation), one row per case."""
-    items = columns.injury_items(built.children, len(cases))
+    items = columns.injury_items(children, len(cases))
     out = columns.form_columns(cases, items)
     out.insert(0, "case_key", cases["case_key"].astype("str"))
     out.insert(1, "case_number", number)
@@ -158,16 +194,22 @@ def _table(cases, built: Built, number, on_log, log_reason, privacy, outcome,
     out.insert(3, "year", cases["year"].astype("int64"))
     out["on_log"] = on_log
     out["log_reason"] = pd.Series(log_reason, index=cases.index, dtype="str")
-    out["privacy"] = privacy
-    out["log_name"] = out["employee_name"].where(~privacy, columns.PRIVACY_NAME).astype("str")
-    description = columns.description(items["items"], cases, privacy, built.children)
+    out["privacy"] = private
+    out["log_name"] = out["employee_name"].where(~private, columns.PRIVACY_NAME).astype("str")
+    out["privacy_reason"] = pd.Series(why_private, index=cases.index).replace("", pd.NA)
+    out["privacy_reason"] = out["privacy_reason"].astype("str")
+    description = columns.description(items["items"], cases, children)
     out["description"] = pd.Series(description, index=cases.index).replace("", pd.NA)
     out["description"] = out["description"].astype("str")
+    # 1904.29(b)(6)-(7): no text that leaves the confidential files names the person
+    out = privacy.scrub_fields(out, private, cases[N.EMP_FIRST], cases[N.EMP_LAST])
+    out["description"] = columns.shorten(out["description"])
     out["outcome"] = outcome
     out["days_away"] = pd.array(d["days_away"].to_numpy(), dtype="Int64")
     out["days_restricted"] = pd.array(d["days_restricted"].to_numpy(), dtype="Int64")
     out["days_estimated"] = d["days_estimated"].to_numpy(bool)
-    out["itype"] = classify.itype(cases)
+    out["itype"] = itype
+    out["date_of_death"] = out["date_of_death"].where(~death_late)  # not known at as-of
     return out
 
 
@@ -182,6 +224,74 @@ def _privacy_parts(cases, built: Built, rows_mask, reasons, auto: bool) -> list[
         message="looks like a privacy case (" + reasons[rows]
         + ") but incidents.privacy_case is not set" + then,
     )]
+
+
+def _privacy_basis_parts(cases, file: str, no_basis: np.ndarray,
+                         marks: privacy.Marks) -> list[pd.DataFrame]:
+    """PRIVACY_NO_BASIS (a flagged injury matching no kind) and PRIVACY_FLAG_UNREADABLE
+    (a flag cell the loader rejected). The messages name no one."""
+    parts = []
+    rows = np.flatnonzero(no_basis)
+    if len(rows):
+        request = marks.reason[rows] == "employee_request"
+        parts.append(X.part(
+            "PRIVACY_NO_BASIS", file=file, line=cases["_opening_line"].to_numpy()[rows],
+            column=N.PRIVACY, case=rows,
+            message="privacy case on an injury (type M1) that matches none of the kinds of "
+            "1904.29(b)(7)(i)-(v) in the data" + np.where(
+                request, " (privacy_reason employee_request applies only to illnesses, "
+                "1904.29(b)(7)(vi))", "").astype(object)
+            + ": the list is complete (1904.29(b)(8)), so the data show no basis; the case is "
+            "kept private (fail safe): check the flag",
+        ))
+    bad = marks.rejects
+    if len(bad):
+        parts.append(X.part(
+            "PRIVACY_FLAG_UNREADABLE", file=file, line=bad["line"].to_numpy(),
+            column=N.PRIVACY, case=bad["_case"].to_numpy(),
+            message="incidents.privacy_case '" + obj(bad["value"]) + "' is not a flag the "
+            "loader could read: any value that is not clearly no keeps the case private "
+            "(fail safe); correct the value",
+        ))
+    return parts
+
+
+def _rule_parts(built: Built, span_out: pd.DataFrame, d: pd.DataFrame,
+                policy: Policy) -> list[pd.DataFrame]:
+    """ABSENCE_NOT_RECOMMENDED (employer absence days the physician's recommendations drop)
+    and EXPECTED_END_PASSED (an open span counted to an expected end before the as-of
+    date)."""
+    parts: list[pd.DataFrame] = []
+    if policy.eh_compat or span_out.empty:
+        return parts
+    dropped = d["employer_dropped"].to_numpy()
+    cut = span_out[span_out["decided_from"].notna().to_numpy()
+                   & (dropped[span_out["_case"].to_numpy()] > 0)]
+    cut = cut.drop_duplicates("_case")
+    if len(cut):
+        c = cut["_case"].to_numpy()
+        parts.append(X.part(
+            "ABSENCE_NOT_RECOMMENDED", file=built.files["accommodations"],
+            line=cut["_line"].to_numpy(), column=N.A_END, case=c,
+            message=num(dropped[c]) + " day(s) of the employer's absence records are not "
+            "counted as days away: from " + iso(cut["decided_from"]) + " the physician's "
+            "recommendations (restrictions file) decide, and they do not keep the employee "
+            "away on those days (" + days.WHO_DECIDES + "); see the case's explanation",
+        ))
+    stop = d["open_end"].to_numpy()[span_out["_case"].to_numpy()]  # where open spans stop
+    passed = span_out[span_out["expected"].to_numpy(bool)
+                      & (span_out["est_end"].to_numpy() < stop)]
+    for file, block in passed.groupby("_file", sort=False):
+        parts.append(X.part(
+            "EXPECTED_END_PASSED", file=file, line=block["_line"].to_numpy(),
+            column=N.R_EST_END, case=block["_case"].to_numpy(),
+            message=block["label"].astype(str).to_numpy(object) + " row "
+            + block["ext_id"].astype(str).to_numpy(object) + " is still open at the as-of "
+            "date " + iso(stop[block.index.to_numpy()]) + " but its expected end "
+            + iso(block["est_end"]) + " has passed: counted to the expected end; give its "
+            "end date or a new expected end",
+        ))
+    return parts
 
 
 def _legacy_parts(cases, built: Built, d, la, lr) -> list[pd.DataFrame]:

@@ -5,6 +5,14 @@ type starts with ``Lost Time`` (except the non-occupational types). Restricted o
 transferred: every other active restriction that affects work, and the job-transfer
 accommodations. Deleted/revised rows, inactive restrictions and ``affect_work`` = 0 do
 not count (recordkeeping.md §3). Vectorised: one ``np.select`` per file.
+
+Each row also says who made it — ``source`` ``physician`` (the restrictions file: a
+physician's or other licensed health care professional's recommendation) or ``employer``
+(accommodations: the employer's own absence and transfer records) — because a
+recommendation decides the days away where it covers the case (1904.7(b)(3)(ii)-(iii));
+``recommendation`` marks the restriction rows that are a recommendation in force (counted,
+or ``affect_work`` = 0: "may do every routine function"); ``est_end`` is the expected end
+of an open restriction (``est_end_date``; accommodations have none).
 """
 
 from __future__ import annotations
@@ -18,8 +26,12 @@ from oshakit.cases.text import clean, column, per_unique
 from oshakit.schema import LOST_TIME_PREFIX, NOT_WORK_RELATED_LOST_TIME, TRANSFER_ACCOM_TYPES
 
 AWAY, RESTRICTED = "away", "restricted"
+PHYSICIAN, EMPLOYER = "physician", "employer"
 NO_START = "no start date"
 END_BEFORE = "end date before start date"
+NO_EFFECT = ("affect_work=0: does not keep the employee from a routine job function, so not "
+             "restricted work")
+LATE = "recorded at a follow-up encounter served after the as-of date (not known yet)"
 
 
 def collect(children: dict[str, pd.DataFrame], files: dict[str, str],
@@ -57,6 +69,8 @@ def empty() -> pd.DataFrame:
         "label": pd.Series(dtype="str"), "kind": pd.Series(dtype="str"),
         "start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]"),
         "permanent": pd.Series(dtype=bool), "drop": pd.Series(dtype="str"),
+        "source": pd.Series(dtype="str"), "est_end": pd.Series(dtype="datetime64[ns]"),
+        "recommendation": pd.Series(dtype=bool),
     })
 
 
@@ -64,12 +78,18 @@ def _dates(s: pd.Series) -> pd.Series:
     return pd.to_datetime(s).dt.normalize().astype("datetime64[ns]")
 
 
-def _finish(df, file, ext_id, label, kind, drop, start, end, permanent) -> pd.DataFrame:
+def _finish(df, file, ext_id, label, kind, drop, start, end, permanent, source,
+            est_end=None) -> pd.DataFrame:
     start, end = _dates(start), _dates(end)
     bad_start = start.isna().to_numpy()
     backwards = (end < start).fillna(False).to_numpy()
+    late = df["_late"].to_numpy(dtype=bool) if "_late" in df else np.zeros(len(df), bool)
     drop = np.where(drop != "", drop, np.where(bad_start, NO_START,
-                    np.where(backwards, END_BEFORE, "")))
+                    np.where(backwards, END_BEFORE, np.where(late, LATE, ""))))
+    # a recommendation in force: counted, or "may do every routine function"
+    recommendation = (source == PHYSICIAN) & ~late & ((drop == "") | (drop == NO_EFFECT))
+    if est_end is None:
+        est_end = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     out = pd.DataFrame({
         "_case": df["_case"].to_numpy(dtype="int64"),
         "_file": file,
@@ -81,6 +101,9 @@ def _finish(df, file, ext_id, label, kind, drop, start, end, permanent) -> pd.Da
         "end": end.to_numpy(),
         "permanent": permanent,
         "drop": drop,
+        "source": source,
+        "est_end": _dates(est_end).to_numpy(),
+        "recommendation": recommendation,
     })
     out["drop"] = out["drop"].astype("str").replace("", pd.NA).astype("str")
     out["label"] = out["label"].astype("str")
@@ -111,13 +134,13 @@ def _restrictions(df: pd.DataFrame, file: str) -> pd.DataFrame:
         [active.eq("0").to_numpy(), active.eq("2").to_numpy(), kind_text.isna().to_numpy(),
          non_occ, ~lost & no_effect],
         ["inactive (active=0)", "revised (active=2)", "no restriction type",
-         "non-occupational lost time", "affect_work=0: does not keep the employee from a "
-         "routine job function, so not restricted work"],
+         "non-occupational lost time", NO_EFFECT],
         default="",
     )
     kind = np.where(lost, AWAY, RESTRICTED)
+    est_end = df.get(N.R_EST_END)
     return _finish(df, file, df[N.R_ID], _label("restriction", kind_text), kind, drop,
-                   df[N.R_START], df[N.R_END], _flag(df, N.R_PERMANENT))
+                   df[N.R_START], df[N.R_END], _flag(df, N.R_PERMANENT), PHYSICIAN, est_end)
 
 
 def _accommodations(df: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -134,4 +157,4 @@ def _accommodations(df: pd.DataFrame, file: str) -> pd.DataFrame:
     )
     kind = np.where(lost, AWAY, RESTRICTED)
     return _finish(df, file, df[N.A_ID], _label("accommodation", kind_text), kind,
-                   drop, df[N.A_START], df[N.A_END], np.zeros(len(df), bool))
+                   drop, df[N.A_START], df[N.A_END], np.zeros(len(df), bool), EMPLOYER)

@@ -334,6 +334,15 @@ _S = [
      "Became dizzy and confused inside a hot trailer; heat exhaustion", "Heat inside trailer",
      "Heat exhaustion", "Body systems", "", "T67.5XXA", "Heat exhaustion, unspecified", "", "",
      "", 0),
+    # --- severe events (1904.39), only as hand-written cases (weight 0) -----------------
+    ("press_amputation", "mfg", 0, "I", "Clearing a jammed part from the press brake die",
+     "Press brake cycled while clearing the die; the tip of the right index finger was "
+     "severed", "Press brake ram", "Amputation", "Finger(s), right", "", "S68.610A",
+     "Complete traumatic transphalangeal amputation of right index finger", "", "", "", 0),
+    ("eye_enucleation", "mfg", 0, "I", "Grinding a weld seam with a cut-off wheel",
+     "Cut-off wheel burst and a fragment struck the left eye; the eye was surgically removed",
+     "Cut-off wheel fragment", "Enucleation", "Eye, left", "", "S05.72XA",
+     "Avulsion of left eye (traumatic enucleation)", "", "", "", 0),
 ]
 #: Injury scenarios: one dict per scenario, keyed by the field names above.
 SCENARIOS: tuple[dict, ...] = tuple(dict(zip(_SCENARIO_FIELDS, s, strict=True)) for s in _S)
@@ -344,6 +353,17 @@ NARRATIVE_SECOND_LINES: tuple[str, ...] = (
     "Area was roped off and cleaned.",
     "Job hazard analysis to be reviewed.",
 )
+#: ``incidents.privacy_reason`` of a flagged case, by scenario (1904.29(b)(7)); a flagged
+#: illness of another scenario is an employee's request (vi).
+PRIVACY_REASONS: dict[str, str] = {
+    "needlestick": "needlestick",
+    "sharps_bin": "needlestick",
+    "tb": "infectious_disease",
+    "ptsd": "mental_illness",
+}
+#: ``employees.termination_reason`` values the generator writes.
+TERMINATION_REASONS: tuple[str, ...] = ("Retired", "Accepted a position with another company")
+
 RESTRICTION_TYPES: tuple[tuple[str, str, str], ...] = (
     # description, type_option, allowed_weight
     ("Lifting", "No lifting over", "20 lbs"),

@@ -64,6 +64,7 @@ def build(establishments: int, years: tuple[int, ...], seed: int, scale: float) 
     sc, sfu, ssp = specials.build(est, employees, years, zero_year, SCEN_INDEX)
     sc["case"] = np.arange(len(cases), len(cases) + len(sc))
     cases["special"], sc["special"] = False, True
+    cases["term_off"], cases["term_reason"] = -1, ""
     sfu["case"] = sfu["case"] + len(cases)
     ssp["case"] = ssp["case"] + len(cases)
     cases = pd.concat([cases, sc[cases.columns]], ignore_index=True)
@@ -72,6 +73,7 @@ def build(establishments: int, years: tuple[int, ...], seed: int, scale: float) 
     cases, fu, spans = _as_exported(cases, fu, spans, export_day)
     visits = _visits(rng, est, employees, years, scale)
     cases, visits = _tidy_people(cases, visits, employees)
+    employees = _terminations(employees, cases)
     return World(years, export_day, zero_year, est, employees, employment, cases, fu, spans,
                  visits)
 
@@ -390,20 +392,46 @@ def _colleague(employees: pd.DataFrame) -> np.ndarray:
 
 def _tidy_people(cases: pd.DataFrame, visits: pd.DataFrame, employees: pd.DataFrame):
     """No employee has two cases opened on one day (the kit warns: one injury logged
-    twice?), and the other cases and visits of an employee who died go to a colleague."""
+    twice?); the other cases and visits of an employee who died go to a colleague, and so
+    do those after the day an employee left the company (``term_off``)."""
     colleague = _colleague(employees)
     cases, visits = cases.copy(), visits.copy()
     dead = cases.loc[cases["died"], "emp"].to_numpy()
     for _ in range(5):  # a colleague may have died too, or have a case that day
         move = np.isin(cases["emp"].to_numpy(), dead) & ~cases["died"].to_numpy()
         move |= cases.duplicated(["emp", "inc"], keep="first").to_numpy()
+        gone = _gone(cases)
+        move |= (cases["inc"].to_numpy() > gone.reindex(cases["emp"].to_numpy())
+                 .fillna(np.inf).to_numpy())
         if not move.any():
             break
         cases.loc[move, "emp"] = colleague[cases.loc[move, "emp"].to_numpy()]
+    gone = _gone(cases)
     for _ in range(5):
         move = np.isin(visits["emp"].to_numpy(), dead)
+        move |= (visits["date"].to_numpy() > gone.reindex(visits["emp"].to_numpy())
+                 .fillna(np.inf).to_numpy())
         visits.loc[move, "emp"] = colleague[visits.loc[move, "emp"].to_numpy()]
     return cases, visits
+
+
+def _gone(cases: pd.DataFrame) -> pd.Series:
+    """Employee -> the day they left the company (from the cases that say so)."""
+    left = cases[cases["term_off"].to_numpy() >= 0]
+    return pd.Series((left["inc"] + left["term_off"]).to_numpy(dtype=float),
+                     index=left["emp"].to_numpy()).groupby(level=0).min()
+
+
+def _terminations(employees: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """``term`` (day, -1 for none) and ``term_reason`` of each employee."""
+    gone = _gone(cases)
+    left = cases[cases["term_off"].to_numpy() >= 0].drop_duplicates("emp")
+    reason = pd.Series(left["term_reason"].to_numpy(), index=left["emp"].to_numpy())
+    idx = np.arange(len(employees))
+    return employees.assign(
+        term=gone.reindex(idx).fillna(-1).to_numpy(dtype=np.int64),
+        term_reason=reason.reindex(idx).fillna("").to_numpy(dtype=object),
+    )
 
 
 def _visits(rng, est, employees, years, scale) -> pd.DataFrame:

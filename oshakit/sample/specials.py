@@ -118,6 +118,33 @@ SPECIALS: tuple[tuple, ...] = (
     (2, 2, (10, 10), "21:00", "dock_fall", "away", {}, (9,),
      (("A", "Lost Time/ER LAT Approved", 1, 8, 0, {}),)),
     (1, 2, (6, 6), "16:00", "patient_lift", "away", {}, (5,), (("A", "Lost Time", 1, 4, 0, {}),)),
+    # --- who decides the days away (1904.7(b)(3)(ii)-(iii)) ------------------------------
+    # H: the physician releases the employee after day 5, the employer's absence runs to
+    # day 12 (stayed home): days 6-12 are not days away
+    (2, 1, (5, 6), "14:30", "box_lift", "away", {}, (6,),
+     (("R", "Lost Time", 1, 5, 0, {"option": "Off work"}),
+      ("A", L, 1, 12, 0, {"comments": "Stayed home after release to full duty"}))),
+    # H: days 1-3 off work on the physician's word count although the employee came in
+    # on transitional duty from day 2
+    (1, 2, (9, 9), "07:50", "patient_lift", "away", {}, (4,),
+     (("R", "Lost Time", 1, 3, 0, {"option": "Off work"}),
+      ("A", "Transitional Duty", 2, 10, 0, {"comments": "Came in against medical advice"}))),
+    # H: retired (a reason unrelated to the injury) on day 20 while off work: the count
+    # stops there (1904.7(b)(3)(viii))
+    (0, 2, (9, 3), "08:40", "lift_back", "away", {"term_off": 20, "term_reason": "Retired"},
+     (10,), (("A", L, 1, 40, 0, {}),)),
+    # --- privacy (1904.29(b)(7)-(8)) -------------------------------------------------------
+    # a mental illness the employer did not flag: privacy_auto makes it private
+    (1, 1, (10, 14), "22:10", "ptsd", "other", {"privacy": False}, (14,), ()),
+    # an ordinary laceration flagged private: no basis, kept private with a warning
+    (2, 1, (8, 19), "11:25", "box_cutter", "other", {"privacy": True}, (5,), ()),
+    # --- severe events (1904.39): an amputation; the loss of an eye with an in-patient stay
+    (0, 1, (6, 17), "09:40", "press_amputation", "away", {"er": True}, (7, 21),
+     (("R", "Lost Time", 1, 20, 0, {"option": "Off work"}),
+      ("R", "Use of Hand", 21, 45, 2, {"option": "No use of", "weight": "right hand"}))),
+    (0, 2, (4, 23), "13:15", "eye_enucleation", "away", {"er": True, "hosp": True}, (10, 40),
+     (("R", "Lost Time", 1, 39, 0, {"option": "Off work"}),
+      ("R", "Climbing", 40, 70, 2, {"option": "No", "weight": "ladders"}))),
 )
 
 CASE_DEFAULTS = {
@@ -125,6 +152,7 @@ CASE_DEFAULTS = {
     "completed_off": 3, "completed_sec": 10 * 3600, "died": False, "death_off": -1,
     "facility_blank": False, "legacy_away": "", "legacy_restr": "", "er": False, "hosp": False,
     "starttime": "07:00", "multiline": -1, "no_casenum": False, "status_created": False,
+    "term_off": -1, "term_reason": "",
 }
 SPAN_DEFAULTS = {"option": "", "weight": "", "state": "1", "affect": "1", "permanent": "",
                  "link_cond": False, "comments": "", "est_end": np.nan}

@@ -159,6 +159,7 @@ def _encounters(w: World, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Se
             comp_off < 0),
         "incidents.osha_itype": cc["itype"].to_numpy(),
         "incidents.privacy_case": flag(cc["privacy"].to_numpy()),
+        "incidents.privacy_reason": _privacy_reasons(cc),
         "incidents.employee_died": flag(died),
         "incidents.employee_deathdate": date_str(cinc + cc["death_off"].to_numpy(), ~died),
         "incidents.facility_code": np.where(cc["facility_blank"].to_numpy(), "",
@@ -211,6 +212,16 @@ def _encounters(w: World, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Se
     out = frame("encounters", data, n)
     out[CASE] = case  # hidden: the case id of each row (-1: no case), dropped before writing
     return out, enc_key
+
+
+def _privacy_reasons(cc: pd.DataFrame) -> np.ndarray:
+    """``incidents.privacy_reason`` of the flagged cases: the scenario's kind, else (an
+    illness) the employee's request; a flagged injury of no kind gets none."""
+    key = SCEN["key"].to_numpy()[cc["scen"].to_numpy()]
+    kind = pd.Series(key).map(catalog.PRIVACY_REASONS).to_numpy(dtype=object)
+    illness = cc["itype"].to_numpy() != "I"
+    reason = np.where(pd.isna(kind), np.where(illness, "employee_request", ""), kind)
+    return np.where(cc["privacy"].to_numpy(dtype=bool), reason, "").astype(object)
 
 
 def _conditions(w, enc, enc_key, rng):
@@ -351,6 +362,8 @@ def _employees(w: World) -> pd.DataFrame:
         "employees.state": e["state"].to_numpy(),
         "employees.zip": e["zip"].to_numpy(),
         "employees.establishment_code": w.est["code"].to_numpy()[e["est"].to_numpy()],
+        "employees.termination_date": date_str(e["term"].to_numpy(), e["term"].to_numpy() < 0),
+        "employees.termination_reason": e["term_reason"].to_numpy(),
     }, len(e))
 
 
