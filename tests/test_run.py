@@ -153,7 +153,8 @@ def test_custom_executor(tmp_path):
     make_bundle_dir(tmp_path / "bundle")
     with ThreadPoolExecutor(max_workers=2) as pool:
         m = batch(tmp_path, codes=("GOOD1", "BAD2"), executor=pool)
-        assert statuses(m) == {"_bundle": "ok", "GOOD1": "ok", "BAD2": "failed"}
+        assert statuses(m) == {"_bundle": "ok", "GOOD1": "ok", "BAD2": "failed"}, [
+            e.error for e in m.run_entries()]
         assert pool.submit(sum, [1, 2]).result() == 3  # the caller's executor stays open
 
 
