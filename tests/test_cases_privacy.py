@@ -52,31 +52,39 @@ def test_scrub_names_any_order_case_and_accents(text, first, last, expected):
 NIBP = {"ext_id": "N1", "enc": "E1"}
 
 
-@pytest.mark.parametrize(("files", "reason"), [
-    ({"nibp": [dict(NIBP, body_part="Genitals")]}, "intimate body part"),
-    ({"nibp": [dict(NIBP, body_part="Reproductive system")]}, "intimate body part"),
-    ({"nibp": [dict(NIBP, nature_injury="Contusion", body_part="Breast")]}, "intimate"),
+UNSURE = "does not show the sharp was contaminated"
+
+
+@pytest.mark.parametrize(("files", "reason", "applied"), [
+    ({"nibp": [dict(NIBP, body_part="Genitals")]}, "intimate body part", True),
+    ({"nibp": [dict(NIBP, body_part="Reproductive system")]}, "intimate body part", True),
+    ({"nibp": [dict(NIBP, nature_injury="Contusion", body_part="Breast")]}, "intimate", True),
     ({"encounters_fields": {"comment_explanation": "sexual assault by a visitor"}},
-     "sexual assault"),
+     "sexual assault", True),
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "Anxiety",
-                      "icd10": "F41.1"}]}, "mental illness"),
+                      "icd10": "F41.1"}]}, "mental illness", True),
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "x", "icd10": "B20"}]},
-     "HIV"),
+     "HIV", True),
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "x", "icd10": "Z21"}]},
-     "HIV"),
+     "HIV", True),
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "x", "icd10": "B17.1"}]},
-     "hepatitis"),
+     "hepatitis", True),
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "x", "icd10": "A15.0"}]},
-     "tuberculosis"),
-    ({"encounters_fields": {"comment_cause": "needlestick from a used syringe"}}, "needlestick"),
-    ({"nibp": [dict(NIBP, nature_injury="Cut", body_part="finger", laceration="Puncture")]},
-     "needlestick"),
-    ({"nibp": [dict(NIBP, body_part="finger", size="25G")]}, "needlestick"),
-    ({"nibp": [dict(NIBP, body_part="finger", manufacturer="BD")]}, "needlestick"),
+     "tuberculosis", True),
+    ({"encounters_fields": {"comment_cause": "needlestick from a used syringe"}},
+     "contaminated sharp", True),
     ({"nibp": [dict(NIBP, nature_injury="Contaminated Sharp", body_part="hand")]},
-     "needlestick"),
+     "contaminated sharp", True),
+    ({"nibp": [dict(NIBP, nature_injury="Puncture", body_part="finger",
+                    comment="patient's blood on the needle")]}, "contaminated sharp", True),
+    # 1904.29(b)(7)(v) is a *contaminated* sharp, and (b)(8) closes the list: a puncture, a
+    # needle's size or maker alone is reported, never made private by the kit
+    ({"nibp": [dict(NIBP, nature_injury="Cut", body_part="finger", laceration="Puncture")]},
+     UNSURE, False),
+    ({"nibp": [dict(NIBP, body_part="finger", size="25G")]}, UNSURE, False),
+    ({"nibp": [dict(NIBP, body_part="finger", manufacturer="BD")]}, UNSURE, False),
 ])
-def test_suspected_privacy_case_not_marked_is_an_exception(tmp_path, files, reason):
+def test_suspected_privacy_case_not_marked_is_an_exception(tmp_path, files, reason, applied):
     fields = files.pop("encounters_fields", {})
     off = rec(tmp_path, Policy(privacy_auto=False), encounters=[case(**fields)], **files)
     found = codes(off, "PRIVACY_SUSPECTED")
@@ -84,9 +92,14 @@ def test_suspected_privacy_case_not_marked_is_an_exception(tmp_path, files, reas
     row = one(off)
     assert not row["privacy"] and row["log_name"] == "Lee, Ann"  # reported, not applied
     auto = rec(tmp_path / "auto", encounters=[case(**fields)], **files)  # the default
-    assert one(auto)["privacy"] and one(auto)["log_name"] == "Privacy Case"
-    assert "applied (privacy_auto)" in codes(auto, "PRIVACY_SUSPECTED")["message"].iloc[0]
-    assert "applied by privacy_auto" in one(auto)["explanation"]
+    message = codes(auto, "PRIVACY_SUSPECTED")["message"].iloc[0]
+    if applied:
+        assert one(auto)["privacy"] and one(auto)["log_name"] == "Privacy Case"
+        assert "applied (privacy_auto)" in message
+        assert "applied by privacy_auto" in one(auto)["explanation"]
+    else:
+        assert not one(auto)["privacy"] and one(auto)["log_name"] == "Lee, Ann"
+        assert "not applied" in message
 
 
 @pytest.mark.parametrize(("files", "fields"), [
@@ -172,12 +185,20 @@ def test_employee_request_does_not_cover_an_injury(tmp_path):
 @pytest.mark.parametrize(("fields", "files"), [
     ({"osha_itype": "A"}, {}),  # an illness: the employee may have asked (vi)
     ({"privacy_reason": "needlestick"}, {}),  # the employer states kind (v)
-    ({}, {"nibp": [dict(NIBP, nature_injury="Puncture", body_part="finger",
+    ({}, {"nibp": [dict(NIBP, nature_injury="Contaminated Sharp", body_part="finger",
                         laceration="Puncture")]}),  # the data show kind (v)
 ])
 def test_a_flag_with_a_basis_raises_no_warning(tmp_path, fields, files):
     r = rec(tmp_path, encounters=[case(privacy_case="1", **fields)], **files)
     assert one(r)["privacy"] and codes(r, "PRIVACY_NO_BASIS").empty
+
+
+def test_a_flagged_puncture_with_no_sign_of_contamination_stays_private_with_a_warning(
+        tmp_path):
+    # (v) needs a contaminated sharp; the employer may know more than the data: fail safe
+    r = rec(tmp_path, encounters=[case(privacy_case="1")],
+            nibp=[dict(NIBP, nature_injury="Puncture", body_part="finger")])
+    assert one(r)["privacy"] and len(codes(r, "PRIVACY_NO_BASIS")) == 1
 
 
 # --- no text that leaves the confidential files names the person ----------------------------
@@ -187,14 +208,15 @@ EMPLOYEE = {"pat_id": "u1", "pat_id_type": "id:username", "first_name": "José",
             "establishment_code": "EST1"}
 
 
-def _named(tmp_path, privacy_case, policy=None):
+def _named(tmp_path, privacy_case, policy=None, comment=None):
     return rec(
         tmp_path, policy, employees=[EMPLOYEE],
         encounters=[case(privacy_case=privacy_case, loc_description="Jose Nunez's workstation",
                          comment_activity="NUNEZ was restocking", comment_explanation=(
                              "Needle slipped; José told the nurse"),
                          comment_cause="jose's own needle")],
-        nibp=[dict(NIBP, nature_injury="Puncture (Núñez)", body_part="right hand")],
+        nibp=[dict(NIBP, nature_injury="Puncture (Núñez)", body_part="right hand",
+                   comment=comment)],
         restrictions=[restriction("E1", "2024-03-05", "2024-03-06",
                                   kind="Lifting per Núñez request")])
 
@@ -238,6 +260,8 @@ def test_the_same_case_when_public_keeps_its_texts(tmp_path):
 
 
 def test_a_mandatory_case_the_employer_did_not_flag_is_scrubbed_too(tmp_path):
-    row = one(_named(tmp_path, "0"))  # privacy_auto (the default) applies it
+    # the needle had a patient's blood on it: kind (v), which privacy_auto (the default)
+    # applies
+    row = one(_named(tmp_path, "0", comment="patient blood on the needle"))
     assert row["privacy"] and row["location"] == "workstation"
     assert row["privacy_reason"].startswith("privacy_auto: the data show needlestick")

@@ -48,6 +48,11 @@ INTIMATE = (r"\b(?:intimate|genital\w*|reproductive|penis|penile|testic\w*|teste
             r"perine\w*)\b")
 SEXUAL_ASSAULT = r"\bsexual(?:ly)?\s+(?:assault\w*|abuse\w*|attack\w*|harass\w*)|\brap(?:e|ed)\b"
 SHARPS = r"needle|contaminated\s+sharp|\bsharps?\s+injur"
+#: What shows that a sharp was contaminated with another person's blood or other
+#: potentially infectious material (1904.29(b)(7)(v)): without it a puncture or a
+#: needlestick is not a privacy case, and 1904.29(b)(8) forbids treating it as one.
+CONTAMINATED = (r"contaminat|\bused\s+(?:needle|syringe|sharp|lancet)|\bblood|"
+                r"body\s+fluid|\bOPIM\b|infectious|patient'?s?\s+(?:needle|syringe|sharp)")
 #: ICD-10 code -> label; the first match names the reason.
 ICD10 = (
     (r"(?<![A-Z0-9])(?:F0[1-9]|F[1-9]\d)", "mental illness (ICD-10 F01-F99)"),
@@ -58,6 +63,8 @@ ICD10 = (
 LABEL_INTIMATE = "intimate body part or reproductive system"
 LABEL_ASSAULT = "sexual assault"
 LABEL_SHARPS = "needlestick or cut from a contaminated sharp"
+LABEL_SHARPS_UNSURE = ("needlestick or sharps injury, but the data does not show the sharp "
+                       "was contaminated")
 #: ``incidents.privacy_reason`` -> what it means, and its paragraph of 1904.29(b)(7).
 REASONS = {
     "intimate": (LABEL_INTIMATE, "(i)"),
@@ -94,10 +101,14 @@ def _any(frame: pd.DataFrame, cols: list[str], pattern: str) -> np.ndarray:
 
 def suspected(
     cases: pd.DataFrame, children: dict[str, pd.DataFrame]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per case: (looks like a privacy case, the reasons as text)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per case: (looks like a privacy case, shown to be one of the kinds (i)-(v), the
+    reasons as text). A sharps injury is shown to be (v) only when something in its data
+    says the sharp was contaminated; otherwise it is only suspected."""
     n = len(cases)
     found: list[tuple[np.ndarray, np.ndarray]] = []  # (case, reason)
+    sharps: list[np.ndarray] = []  # cases with a sharps injury
+    dirty: list[np.ndarray] = []  # cases whose data shows contamination
 
     def add(case: np.ndarray, mask: np.ndarray, reason) -> None:
         if mask.any():
@@ -116,14 +127,16 @@ def suspected(
         for col in (N.N_SIZE, N.N_MAKER):
             if col in nibp:
                 sharp = sharp | clean(nibp[col]).notna().to_numpy()
-        add(case, sharp, LABEL_SHARPS)
+        sharps.append(case[sharp])
+        dirty.append(case[_any(nibp, cols, CONTAMINATED)])
     cond = children.get("conditions")
     if cond is not None:
         cond = cond[cond["_case"] >= 0]
         case = cond["_case"].to_numpy()
         add(case, _any(cond, [N.C_DESC], INTIMATE), LABEL_INTIMATE)
         add(case, _any(cond, [N.C_DESC], SEXUAL_ASSAULT), LABEL_ASSAULT)
-        add(case, _any(cond, [N.C_DESC], SHARPS), LABEL_SHARPS)
+        sharps.append(case[_any(cond, [N.C_DESC], SHARPS)])
+        dirty.append(case[_any(cond, [N.C_DESC], CONTAMINATED)])
         if N.C_ICD10 in cond:
             icd = cond[N.C_ICD10].astype("str").str.upper()
             for pattern, label in ICD10:
@@ -131,13 +144,25 @@ def suspected(
     cols = [N.ACTIVITY, N.EXPLANATION, N.CAUSE]
     case = np.arange(n)
     add(case, _any(cases, cols, SEXUAL_ASSAULT), LABEL_ASSAULT)
-    add(case, _any(cases, cols, SHARPS), LABEL_SHARPS)
+    sharps.append(case[_any(cases, cols, SHARPS)])
+    dirty.append(case[_any(cases, cols, CONTAMINATED)])
+    shown = np.zeros(n, bool)  # one of (i)-(iv) so far: every other finding shows its kind
+    for c, _ in found:
+        shown[c] = True
+    sharp, contaminated = np.zeros(n, bool), np.zeros(n, bool)
+    for c in sharps:
+        sharp[c] = True
+    for c in dirty:
+        contaminated[c] = True
+    add(case, sharp & contaminated, LABEL_SHARPS)
+    add(case, sharp & ~contaminated, LABEL_SHARPS_UNSURE)
+    shown |= sharp & contaminated
     if not found:
-        return np.zeros(n, bool), np.full(n, "", dtype=object)
+        return np.zeros(n, bool), shown, np.full(n, "", dtype=object)
     c = np.concatenate([f[0] for f in found])
     r = pd.Series(np.concatenate([f[1] for f in found]), dtype="str")
     reasons = join_per_case(c, r, n)
-    return reasons != "", reasons
+    return reasons != "", shown, reasons
 
 
 @dataclass

@@ -118,12 +118,13 @@ def reconcile(bundle: Bundle, policy: Policy | None = None,
     itype = classify.itype(cases)
     marks = privacy.marks(cases, built.encounters, built.enc_case,
                           getattr(bundle, "rejects", None), efile)
-    suspect, reasons = privacy.suspected(cases, built.children)  # a flag only hides a name
+    # a flag only hides a name; the kit applies privacy itself only to a kind the data shows
+    suspect, shown, reasons = privacy.suspected(cases, built.children)
     marked = marks.flagged | marks.unreadable | (marks.reason != "")
-    private = marked | (policy.privacy_auto & suspect)
+    private = marked | (policy.privacy_auto & shown)
     stated = np.isin(marks.reason, privacy.MANDATORY)
-    no_basis = marked & itype.eq("M1").fillna(False).to_numpy(bool) & ~suspect & ~stated
-    why_private = privacy.why_private(marks, private & ~marked & suspect, reasons)
+    no_basis = marked & itype.eq("M1").fillna(False).to_numpy(bool) & ~shown & ~stated
+    why_private = privacy.why_private(marks, private & ~marked, reasons)
     number, generated = columns.case_numbers(cases)
     cases["case_number"] = number
 
@@ -131,7 +132,7 @@ def reconcile(bundle: Bundle, policy: Policy | None = None,
                  outcomes[policy.eh_compat], d, itype, death_late)
     parts = built.parts + classify.contradictions(
         cases, crit, on_log, death, d["away_total"].to_numpy(), out["itype"], efile)
-    parts += _privacy_parts(cases, built, suspect & ~marked, reasons, policy.privacy_auto)
+    parts += _privacy_parts(cases, built, suspect & ~marked, private, reasons)
     parts += _privacy_basis_parts(cases, efile, no_basis, marks)
     parts += _legacy_parts(cases, built, d, *legacy)
     parts += termination.parts(cases, left, span_out, on_log, efile)
@@ -213,11 +214,13 @@ def _table(cases, built: Built, children, number, on_log, log_reason, private, w
     return out
 
 
-def _privacy_parts(cases, built: Built, rows_mask, reasons, auto: bool) -> list[pd.DataFrame]:
+def _privacy_parts(cases, built: Built, rows_mask, private, reasons) -> list[pd.DataFrame]:
     rows = np.flatnonzero(rows_mask)
     if not len(rows):
         return []
-    then = ": applied (privacy_auto)" if auto else ": the employee's name would be on the log"
+    then = np.where(private[rows], ": applied (privacy_auto), as 1904.29(b)(7) requires",
+                    ": not applied, the employee's name would be on the log; flag it if it "
+                    "is one of the kinds of 1904.29(b)(7)").astype(object)
     return [X.part(
         "PRIVACY_SUSPECTED", file=built.files["encounters"],
         line=cases["_opening_line"].to_numpy()[rows], column=N.PRIVACY, case=rows,

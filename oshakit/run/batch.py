@@ -251,8 +251,8 @@ def _execute_notebooks(unit: Unit) -> Entry:
         artifacts.mkdir(parents=True)
         t0 = time.perf_counter()
         try:
-            pm.execute_notebook(source, target, parameters=params, cwd=str(artifacts),
-                                **engine_options())
+            pm.execute_notebook(source, target, parameters=params,
+                                kernel_cwd=str(artifacts), **engine_options())
         except pm.PapermillExecutionError as exc:
             error = {"notebook": source.name, "cell": exc.exec_count,
                      "cell_index": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue}

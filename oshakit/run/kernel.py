@@ -127,10 +127,12 @@ def shutdown_worker_kernels() -> None:
 
 
 class _ResettingClient(PapermillNotebookClient):
-    """Runs the notebook in the worker's kernel after a fresh session in ``cwd``."""
+    """Runs the notebook in the worker's kernel after a fresh session in ``kernel_cwd``."""
+
+    kernel_cwd: str = "."
 
     def papermill_execute_cells(self) -> None:
-        msg_id = self.kc.execute(_RESET.format(cwd=os.getcwd()), silent=True,
+        msg_id = self.kc.execute(_RESET.format(cwd=self.kernel_cwd), silent=True,
                                  store_history=False)
         reply = self.wait_for_reply(msg_id)
         if reply is None or reply["content"]["status"] != "ok":
@@ -139,14 +141,15 @@ class _ResettingClient(PapermillNotebookClient):
 
 
 class ReusedKernelEngine(NBClientEngine):
-    """papermill's nbclient engine with this process's kernel instead of a new one per
-    notebook (papermill runs it in the notebook's ``cwd``)."""
+    """papermill's nbclient engine with this thread's kernel instead of a new one per
+    notebook. The notebook runs in ``kernel_cwd`` (an engine argument: papermill's own
+    ``cwd`` changes the whole process's directory, which threads share)."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
                                  stdout_file: Any = None, stderr_file: Any = None,
                                  start_timeout: int = 60, execution_timeout: int | None = None,
-                                 **kwargs: Any) -> Any:
+                                 kernel_cwd: str | None = None, **kwargs: Any) -> Any:
         for unused in ("input_path", "timeout", "startup_timeout"):
             kwargs.pop(unused, None)
         for cell in nb_man.nb.cells:  # papermill gives it a random id: same input, same file
@@ -156,6 +159,7 @@ class ReusedKernelEngine(NBClientEngine):
             nb_man, km=worker_kernel(), kernel_name=kernel_name, log_output=log_output,
             stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
             timeout=execution_timeout, **kwargs)
+        client.kernel_cwd = os.path.abspath(kernel_cwd or os.getcwd())
         try:
             return client.execute()
         finally:
