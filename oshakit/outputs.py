@@ -190,15 +190,21 @@ def confidential_dir(folder: str | Path, *, establishment: str | None = None,
 
 def withhold(frame: pd.DataFrame, column: str = "column",
              values: Iterable[str] = ("value",)) -> pd.DataFrame:
-    """``frame`` (one row per input column, named in ``column``) with the ``values`` cells
-    of rows about a :data:`PII_COLUMNS` column replaced by :data:`WITHHELD`: the shareable
-    copy of a validation table."""
+    """The shareable copy of a table about input values (validation findings, profiles):
+    the ``values`` cells of rows about a :data:`PII_COLUMNS` column, or about a whole input
+    row (no ``column``) that quote it, read :data:`WITHHELD`."""
     if column not in frame or not len(frame):
         return frame
     out = frame.copy()
-    pii = out[column].astype("str").isin(PII_COLUMNS).to_numpy()
+    values = [v for v in values if v in out]
+    named = out[column].astype("str").isin(PII_COLUMNS)
+    blank = out[column].isna() | out[column].astype("str").str.strip().isin(["", "nan"])
+    quoted = pd.Series(False, index=out.index)
+    for v in values[:1]:  # the first is the quoted value itself
+        quoted = out[v].notna() & (out[v].astype("str").str.strip() != "")
+    pii = (named | (blank & quoted)).to_numpy()
     for v in values:
-        if v in out and pii.any():
+        if pii.any():
             had = out[v].notna().to_numpy() & pii
             out[v] = out[v].astype(object).where(~had, WITHHELD)
     return out

@@ -198,6 +198,7 @@ def execute_unit(unit: Unit) -> Entry:
     not raised). This is the task sent to the executor."""
     import papermill as pm
 
+    from oshakit.outputs import CONFIDENTIAL, mark_unit
     from oshakit.run.html import write_html
     from oshakit.run.kernel import NoSuchKernel, engine_options, kernel_error
 
@@ -205,6 +206,7 @@ def execute_unit(unit: Unit) -> Entry:
     start = time.perf_counter()
     ran_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     unit_dir = unit.root / unit.name
+    mark_unit(unit_dir, unit.year, None if unit.name == BUNDLE_UNIT else unit.name)
     written: list[Path] = []
     timings: list[dict[str, Any]] = []
     error = None
@@ -240,6 +242,7 @@ def execute_unit(unit: Unit) -> Entry:
         written += sorted(p for p in artifacts.rglob("*") if p.is_file())
         if error:
             break
+    written += sorted(p for p in (unit_dir / CONFIDENTIAL).rglob("*") if p.is_file())
     return Entry(
         unit=unit.name,
         year=unit.year,
