@@ -65,6 +65,7 @@ def render_forms(
         code = safe_name(info["establishment_code"])
         folder = inside(out_dir, code)
         secret = confidential_dir(folder, establishment=code, year=year)
+        folder.mkdir(parents=True, exist_ok=True)
         secret.mkdir(parents=True, exist_ok=True)
         cases = log[log["establishment_code"] == code]
         files = {
