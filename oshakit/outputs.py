@@ -1,14 +1,21 @@
 """Every file a run writes goes through here: one CSV writer, one rule for what is
 confidential, one rule for paths, one stamp that ties a folder to its computation.
 
-- **Confidential by design**: tables that hold names or employee PII (the case table with
-  names, the privacy case list, Form 301) are written under ``confidential/`` of the output
-  folder; everything else is shareable and never holds a privacy case's name.
+- **Confidential by design** (29 CFR 1904.29(b)(6)-(10), 1904.35): two audiences. The
+  *shareable* set (Form 300, 300A, the representative copy of the 301s, log.csv, rates,
+  charts, ITA files, notebook reports) never holds a privacy case's name or the employee
+  PII of :data:`PII_COLUMNS`; what only the recordkeeper may see (Form 301 with names,
+  addresses and dates of birth, the privacy case list, the case table with names, the
+  validation tables with raw employee values) is written under the ``confidential/``
+  folder that :func:`confidential_dir` names: one per establishment-year in the batch
+  (``<out>/<year>/<code>/confidential/``), else ``confidential/`` of the output folder.
 - **Inert text**: a cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
-  tab, CR first) gets a leading ``'`` (OWASP's advice) in every CSV a person opens; the ITA
-  upload files keep OSHA's text exactly (``exact=True``).
+  tab, CR, LF or NUL first, or their full-width forms) gets a leading ``'`` (OWASP's
+  advice) in every CSV a person opens; the ITA upload files keep OSHA's text exactly
+  (``exact=True``): they are read by OSHA's system, not opened in a spreadsheet.
 - **Paths from data stay inside ``--out``**: an establishment code or case number that is
-  not a safe file name is refused (:func:`safe_name`), and :func:`inside` checks a path.
+  not a safe file name is refused (:func:`safe_name`), and :func:`inside` checks a path;
+  paths recorded in stamps are relative to the folder they describe.
 - **One fingerprint**: :func:`stamp` writes ``README.txt`` into an output folder with the
   result's fingerprint, policy and, when the bundle was incomplete, the notice.
 """
@@ -16,9 +23,11 @@ confidential, one rule for paths, one stamp that ties a folder to its computatio
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +36,24 @@ from oshakit.result import Result
 
 #: Sub-folder for what only the recordkeeper may see.
 CONFIDENTIAL = "confidential"
+#: The file that marks a folder as one establishment-year of the batch (its ``confidential/``
+#: is the one every writer inside it uses).
+UNIT_MARK = ".oshakit-unit.json"
+#: Input columns that identify an employee or their health care provider: their values are
+#: never shown in a shareable table (validation findings and profiles show them only under
+#: ``confidential/``). Names, home address, date of birth, physician and treatment facility
+#: (the PII OSHA's ITA specification asks to keep out; 1904.41(b)(10)).
+PII_COLUMNS = frozenset({
+    "employees.first_name", "employees.last_name", "employees.birth_date",
+    "employees.street", "employees.city", "employees.zip",
+    "incidents.primary_physician", "incidents.hospital_name", "incidents.hospital_address",
+    "incidents.hospital_city", "incidents.hospital_zip",
+    # free text typed about the employee may hold their name
+    "incidents.comment_activity", "incidents.comment_explanation", "incidents.comment_cause",
+    "incidents.loc_description", "incident_nibp.comment",
+})
+#: What a shareable table shows instead of a withheld value.
+WITHHELD = "(withheld: see confidential/)"
 #: The companion file of every output folder.
 STAMP = "README.txt"
 #: Form 300 columns A..M of the log CSV, framed by what an auditor needs to trace a row.
@@ -48,22 +75,33 @@ LOG_COLUMNS = [
     "privacy",
     "explanation",
 ]
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_FORMULA = re.compile(r"^[=+\-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20]")
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$")
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula, prefixed with ``'``."""
+    """Text cells (and column names) that a spreadsheet would run as a formula, prefixed
+    with ``'``."""
     out = frame.copy()
-    for col in out.columns:
-        s = out[col]
-        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+    out.columns = [inert(c) if isinstance(c, str) else c for c in out.columns]
+    for i in range(out.shape[1]):
+        s = out.iloc[:, i]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object
+                or isinstance(s.dtype, pd.CategoricalDtype)):
             continue
-        text = s.astype("str")
-        risky = text.str.match(_FORMULA).fillna(False).astype(bool)
+        present = s.notna()
+        text = s.astype(object).where(present, "").map(str)
+        risky = (text.str.match(_FORMULA) & present).astype(bool)
         if risky.any():
-            out[col] = s.astype(object).where(~risky, "'" + text)
+            out.isetitem(i, s.astype(object).where(~risky, "'" + text))
     return out
+
+
+def inert(value: Any) -> Any:
+    """One cell made inert: text a spreadsheet would run as a formula gets a leading ``'``."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, exact: bool = False) -> Path:
@@ -88,12 +126,88 @@ def safe_name(value: object, what: str = "establishment code") -> str:
 
 
 def inside(root: str | Path, *parts: str) -> Path:
-    """``root/parts...``, refusing any path that would leave ``root``."""
-    root = Path(root).resolve()
-    path = root.joinpath(*parts).resolve()
-    if path != root and root not in path.parents:
-        raise OshakitError(f"refusing to write {path}: outside the output folder {root}")
+    """``root/parts...`` as given (relative stays relative, so what is printed or recorded
+    holds no machine's folder), refusing any path that would leave ``root``."""
+    base = Path(root).resolve()
+    path = Path(root).joinpath(*parts)
+    real = path.resolve()
+    if real != base and base not in real.parents:
+        raise OshakitError(f"refusing to write {Path(*parts)}: outside the output folder "
+                           f"{root}")
     return path
+
+
+def relative(path: str | Path, start: str | Path) -> str:
+    """``path`` relative to the folder ``start`` (POSIX separators), for what is recorded."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(start).resolve())).as_posix()
+
+
+# --- who may see what ------------------------------------------------------------------
+
+def mark_unit(folder: str | Path, year: int, establishment: str | None) -> Path:
+    """Mark ``folder`` as one establishment-year of the batch (``establishment`` None: the
+    year's whole-bundle unit): every writer inside it puts confidential files into
+    ``folder/confidential/``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / UNIT_MARK
+    path.write_text(json.dumps({"year": int(year), "establishment": establishment}) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def unit_of(folder: str | Path) -> tuple[Path, dict[str, Any]] | None:
+    """The marked establishment-year folder ``folder`` is in (itself or an ancestor) and
+    its mark, or None."""
+    here = Path(folder).resolve()
+    for d in (here, *here.parents):
+        mark = d / UNIT_MARK
+        if mark.is_file():
+            try:
+                return d, json.loads(mark.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+    return None
+
+
+def confidential_dir(folder: str | Path, *, establishment: str | None = None,
+                     year: int | None = None) -> Path:
+    """Where the confidential files of output written into ``folder`` go: the
+    ``confidential/`` of the batch's establishment-year that ``folder`` is in (when it is
+    the same establishment and year), else ``folder/confidential/``. Returned relative to
+    ``folder`` when ``folder`` is relative."""
+    unit = unit_of(folder)
+    if unit is not None:
+        root, mark = unit
+        same = ((establishment is None or mark.get("establishment") in (None, establishment))
+                and (year is None or mark.get("year") in (None, year)))
+        if same:
+            rel = os.path.relpath(root, Path(folder).resolve())
+            return (Path(folder) / rel / CONFIDENTIAL) if not Path(folder).is_absolute() \
+                else (root / CONFIDENTIAL)
+    return Path(folder) / CONFIDENTIAL
+
+
+def withhold(frame: pd.DataFrame, column: str = "column",
+             values: Iterable[str] = ("value",)) -> pd.DataFrame:
+    """The shareable copy of a table about input values (validation findings, profiles):
+    the ``values`` cells of rows about a :data:`PII_COLUMNS` column, or about a whole input
+    row (no ``column``) that quote it, read :data:`WITHHELD`."""
+    if column not in frame or not len(frame):
+        return frame
+    out = frame.copy()
+    values = [v for v in values if v in out]
+    named = out[column].astype("str").isin(PII_COLUMNS)
+    blank = out[column].isna() | out[column].astype("str").str.strip().isin(["", "nan"])
+    quoted = pd.Series(False, index=out.index)
+    for v in values[:1]:  # the first is the quoted value itself
+        quoted = out[v].notna() & (out[v].astype("str").str.strip() != "")
+    pii = (named | (blank & quoted)).to_numpy()
+    for v in values:
+        if pii.any():
+            had = out[v].notna().to_numpy() & pii
+            out[v] = out[v].astype(object).where(~had, WITHHELD)
+    return out
 
 
 def log_table(result: Result) -> pd.DataFrame:
@@ -119,11 +233,12 @@ CONFIDENTIAL_TABLES = {"cases.csv": lambda r: r.rec.cases}
 
 def write_tables(result: Result, out_dir: str | Path) -> dict[str, Path]:
     """Write the reconciliation and summary tables of ``result`` into ``out_dir`` (the
-    case table with names into ``out_dir/confidential/``) and stamp the folder."""
+    case table with names into :func:`confidential_dir`) and stamp the folder."""
     out_dir = Path(out_dir)
+    secret = confidential_dir(out_dir, establishment=result.establishment, year=result.year)
     paths = {name: write_csv(get(result), out_dir / name) for name, get in TABLES.items()}
     for name, get in CONFIDENTIAL_TABLES.items():
-        paths[f"{CONFIDENTIAL}/{name}"] = write_csv(get(result), out_dir / CONFIDENTIAL / name)
+        paths[f"{CONFIDENTIAL}/{name}"] = write_csv(get(result), secret / name)
     paths[STAMP] = stamp(out_dir, result, paths.values())
     return paths
 
@@ -152,9 +267,8 @@ def stamp(folder: str | Path, result: Result, files: Iterable[Path] = (),
         "Files in confidential/ hold employee names: for the recordkeeper only "
         "(29 CFR 1904.29(b)(6)-(10), 1904.35).",
     ]
-    listed = sorted(p.resolve().relative_to(folder.resolve()).as_posix()
-                    for p in map(Path, files)
-                    if p.resolve().is_relative_to(folder.resolve()) and p.name != name)
+    listed = sorted(relative(p, folder) for p in map(Path, files)
+                    if not (p.parent.resolve() == folder.resolve() and p.name == name))
     if listed:
         lines += ["", "files:"] + [f"  {n}" for n in listed]
     path = folder / name

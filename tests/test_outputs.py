@@ -9,7 +9,17 @@ import pandas as pd
 import pytest
 
 from oshakit.errors import OshakitError
-from oshakit.outputs import inside, safe_name, stamp, write_csv, write_tables
+from oshakit.outputs import (
+    WITHHELD,
+    confidential_dir,
+    inside,
+    mark_unit,
+    safe_name,
+    stamp,
+    withhold,
+    write_csv,
+    write_tables,
+)
 
 
 def _rows(path):
@@ -27,6 +37,21 @@ def test_cells_a_spreadsheet_would_run_are_prefixed_with_a_quote(tmp_path):
         "'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "plain",
         "a=b"]
     assert [r[1] for r in _rows(path)[1:]] == [str(n) for n in range(8)]  # numbers untouched
+
+
+@pytest.mark.parametrize("cell", ["\0=1+1", "\n=1+1", "\uff1dSUM(A1)", "\uff0b1", "\uff0d1",
+                                  "\uff20SUM(A1)"])
+def test_nul_newline_and_full_width_triggers_are_neutralised_too(tmp_path, cell):
+    # ASVS 1.2.10 adds NUL; full-width = + - @ are read as formulas by some spreadsheets.
+    path = write_csv(pd.DataFrame({"t": [cell]}), tmp_path / "t.csv")
+    assert _rows(path)[1][0] == "'" + cell
+
+
+def test_every_text_column_is_neutralised_whatever_its_dtype(tmp_path):
+    frame = pd.DataFrame({"obj": ["=1"], "arrow": pd.Series(["@x"], dtype="string[pyarrow]"),
+                          "cat": pd.Categorical(["+2"]), "num": [-3], "na": [None]})
+    path = write_csv(frame, tmp_path / "t.csv")
+    assert _rows(path)[1] == ["'=1", "'@x", "'+2", "-3", ""]
 
 
 def test_exact_files_keep_the_text_as_it_is(tmp_path):
@@ -54,10 +79,45 @@ def test_path_shaped_codes_are_refused(code):
         safe_name(code)
 
 
-def test_inside_refuses_paths_that_leave_the_output_folder(tmp_path):
-    assert inside(tmp_path, "a", "b.csv") == (tmp_path / "a" / "b.csv").resolve()
+def test_inside_refuses_paths_that_leave_the_output_folder(tmp_path, monkeypatch):
+    assert inside(tmp_path, "a", "b.csv") == tmp_path / "a" / "b.csv"
     with pytest.raises(OshakitError, match="outside the output folder"):
         inside(tmp_path / "out", "..", "escape.csv")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link").symlink_to(tmp_path)
+    with pytest.raises(OshakitError, match="outside the output folder"):
+        inside(tmp_path / "out", "link", "escape.csv")
+    monkeypatch.chdir(tmp_path)
+    from pathlib import Path
+
+    assert inside("out", "a") == Path("out/a")  # relative stays relative: nothing machine-
+    # specific is printed or recorded
+
+
+def test_confidential_folder_is_the_output_folders_or_the_batch_units(tmp_path):
+    assert confidential_dir(tmp_path / "forms" / "P1") == tmp_path / "forms" / "P1" / \
+        "confidential"
+    unit = tmp_path / "2025" / "P1"
+    mark_unit(unit, 2025, "P1")
+    inner = unit / "04_forms" / "P1"
+    assert confidential_dir(inner, establishment="P1", year=2025) == unit / "confidential"
+    assert confidential_dir(unit / "02_reconcile") == unit / "confidential"
+    # another establishment or year inside the unit keeps its own folder
+    assert confidential_dir(inner, establishment="P2") == inner / "confidential"
+    assert confidential_dir(inner, year=2024) == inner / "confidential"
+
+
+def test_shareable_validation_tables_withhold_employee_values():
+    findings = pd.DataFrame({
+        "column": ["employees.first_name", "employees.sex", None, None,
+                   "incidents.comment_cause"],
+        "value": ["Zoë3", "U", "E1,Olga,Taylor,...", None, "=Olga's knife"],
+        "message": ["first name 'Zoë3'", "sex 'U'", "row has 14 fields", "file missing",
+                    "text 'Olga'"]})
+    out = withhold(findings, values=("value", "message"))
+    assert list(out["value"].fillna("")) == [WITHHELD, "U", WITHHELD, "", WITHHELD]
+    assert list(out["message"]) == [WITHHELD, "sex 'U'", WITHHELD, "file missing", WITHHELD]
+    assert list(findings["value"])[0] == "Zoë3"  # the original is left as it was
 
 
 def test_stamp_names_the_computation_and_lists_the_files(tmp_path, sample_result):
@@ -69,6 +129,24 @@ def test_stamp_names_the_computation_and_lists_the_files(tmp_path, sample_result
     meta = json.loads((tmp_path / "run.json").read_text())
     assert meta["fingerprint"] == sample_result.fingerprint
     assert meta["policy"] == sample_result.policy.to_dict()
+
+
+def test_stamp_lists_files_relative_to_the_folder(tmp_path, sample_result):
+    write_csv(pd.DataFrame({"a": [1]}), tmp_path / "unit" / "confidential" / "c.csv")
+    stamp(tmp_path / "unit" / "02", sample_result,
+          [tmp_path / "unit" / "confidential" / "c.csv"])
+    text = (tmp_path / "unit" / "02" / "README.txt").read_text()
+    assert "  ../confidential/c.csv" in text and str(tmp_path) not in text
+
+
+def test_in_the_batch_the_case_table_goes_to_the_units_confidential(tmp_path, sample_result):
+    unit = tmp_path / "2024" / "PLT01"
+    mark_unit(unit, 2024, "PLT01")
+    paths = write_tables(sample_result.select(year=2024, establishment="PLT01"),
+                         unit / "02_reconcile")
+    assert paths["confidential/cases.csv"] == unit / "confidential" / "cases.csv"
+    assert paths["confidential/cases.csv"].is_file()
+    assert not (unit / "02_reconcile" / "confidential").exists()
 
 
 def test_the_case_table_with_names_is_written_only_under_confidential(tmp_path, sample_result):

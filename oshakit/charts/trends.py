@@ -18,6 +18,7 @@ from oshakit.charts.figure import Chart, save
 from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
 from oshakit.charts.rates import rates_by_year, rates_table
 from oshakit.errors import OshakitError
+from oshakit.outputs import write_csv
 from oshakit.result import Result, unknown_establishment
 
 #: File (in ``out_dir``) of the rates table behind the charts.
@@ -135,5 +136,5 @@ def write(trends: Trends, out_dir: str | Path) -> dict[str, Path]:
         for kind, path in save(chart, out_dir / "charts", name).items():
             files[f"charts/{name}.{kind}"] = path
     files[RATES_TABLE_FILE] = path = out_dir / RATES_TABLE_FILE
-    trends.rates.to_csv(path, index=False)
+    write_csv(trends.rates, path)
     return files

@@ -12,11 +12,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "forms",
         help="render OSHA Forms 300, 300A and 301 of a year as PDFs",
-        description="Write DIR/<establishment>/form300.pdf and form300a.pdf (shareable) and "
-        "DIR/<establishment>/confidential/form301.pdf (the employees' own reports, with "
-        "names, addresses and dates of birth) and, when there are privacy cases, "
-        "confidential/privacy_cases.pdf and .csv. Refuses when rows that feed the log "
-        "could not be read (see --accept-rejects).",
+        description="Write DIR/<establishment>/form300.pdf and form300a.pdf (shareable: no "
+        "privacy case's name) and DIR/<establishment>/confidential/form301.pdf (the "
+        "employees' own reports: they hold names, home addresses, dates of birth, "
+        "physicians and facilities) and, when there are privacy cases, "
+        "confidential/privacy_cases.pdf and .csv. With --representative-copy, also "
+        "DIR/<establishment>/form301_representative.pdf: the 301s with only the case "
+        "section (items 10-18) for an authorized employee representative "
+        "(29 CFR 1904.35(b)(2)(v)(B)). Refuses when rows that feed the log could not be "
+        "read (see --accept-rejects).",
     )
     p.add_argument("bundle", metavar="BUNDLE", help="folder of the case bundle's CSV files")
     p.add_argument("--year", type=int, required=True, help="log year")
@@ -34,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="legal",
         help="Form 300 paper: landscape legal (default) or letter (scaled)",
     )
+    p.add_argument(
+        "--representative-copy",
+        action="store_true",
+        help="also write form301_representative.pdf: the 301s with only the case section "
+        "(items 10-18), no name, address, date of birth, physician or facility, for an "
+        "authorized employee representative (29 CFR 1904.35(b)(2)(v)(B))",
+    )
     p.set_defaults(handler=forms_command)
 
 
@@ -47,11 +58,14 @@ def forms_command(args: argparse.Namespace) -> int:
         "phone": args.certifier_phone,
         "date": args.certifier_date,
     }
-    written = render_forms(result, args.out, certifier=certifier, paper=args.paper)
+    written = render_forms(result, args.out, certifier=certifier, paper=args.paper,
+                           representative_copy=args.representative_copy)
     log = result.log
     for code, files in written.items():
         n = int(((log["establishment_code"] == code) & (log["year"] == args.year)).sum())
         print(f"{code} {args.year}: {n:,} case(s) on the log")
-        for path in files.values():
-            print(f"  {path}")
+        for key, path in files.items():
+            note = "  (confidential: names)" if key.startswith(("form301", "privacy")) and \
+                key != "form301_representative" else ""
+            print(f"  {path}{note}")
     return 0

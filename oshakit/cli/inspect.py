@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     bundle = load_bundle(args.bundle, strict=args.strict)
     print(bundle.summary())
     if args.rejects:
-        bundle.rejects.to_csv(args.rejects, index=False)
+        from oshakit.outputs import write_csv  # formulas in rejected text made inert
+        write_csv(bundle.rejects, args.rejects)
         print(f"rejects written to {args.rejects}")
     return 1 if len(bundle.rejects) else 0

@@ -4,6 +4,13 @@ The static page (titles, labels, boxes) is drawn once as a form XObject; each ca
 adds its values, which keeps thousands of pages fast. A narrative that does not fit its box
 even at the smallest size is marked and printed in full on a continuation page, together with
 the Form 300 column F text when the log had to shorten it: nothing is ever cut silently.
+
+The 301 holds the employee's name, home address, date of birth, physician and treatment
+facility: it is confidential (``confidential/form301.pdf``). The *representative copy*
+(``representative=True``) is what 29 CFR 1904.35(b)(2)(v)(B) lets an authorized employee
+representative have: only the section "Information about the case" (items 10 to 18); items
+1 to 9 (employee, physician, facility, emergency room, hospitalization) and the completed-by
+block are not printed at all.
 """
 
 from __future__ import annotations
@@ -68,6 +75,15 @@ NARRATIVES = (
 )
 BOX_H = 64.0
 BOX_W = C3[1] - C3[0] - 14
+#: What the representative copy prints where items 1-9 and the completed-by block were.
+REPRESENTATIVE_NOTE = (
+    "Copy for an authorized employee representative (29 CFR 1904.35(b)(2)(v)(B)). Only the "
+    "section \"Information about the case\" (items 10 to 18) is given. Everything else on "
+    "the OSHA 301 Incident Report has been removed from this copy: the employee's name, "
+    "address, date of birth, date hired and sex (items 1 to 5), the physician or other health "
+    "care professional and the treatment facility (items 6 and 7), emergency room and "
+    "hospitalization (items 8 and 9), and who completed the report."
+)
 
 
 def _y(t: float) -> float:
@@ -92,15 +108,27 @@ def _rule(c: Canvas, x: float, t: float, w: float, label: str = "") -> None:
         c.drawString(x, _y(t + 7), label)
 
 
-def _static(c: Canvas) -> dict[str, float]:
-    """Draw the page furniture; return where the label-dependent fields sit."""
+def _static(c: Canvas, representative: bool = False) -> dict[str, float]:
+    """Draw the page furniture; return where the label-dependent fields sit. The
+    representative copy has only the case section (column 3) and a note saying so."""
     pos: dict[str, float] = {}
     c.setFont(BOLD, 14)
     c.drawString(LEFT, _y(34), "Injury and Illness Incident Report")
     c.setFont(REGULAR, 7)
-    c.drawString(LEFT, _y(16), "OSHA's Form 301")
+    c.drawString(LEFT, _y(16), "OSHA's Form 301" + (" (copy for an authorized employee "
+                                                    "representative)" if representative else ""))
     attention_box(c, 322, _y(12), 252, size=6.3)
     dol_block(c, RIGHT, _y(12))
+    if representative:
+        x, w = C1[0], C2[1] - C1[0]
+        c.setFont(BOLD, 9)
+        c.drawString(x, _y(80), "Employee representative's copy")
+        c.line(x, _y(83), x + w, _y(83))
+        bottom = H - paragraph(c, REPRESENTATIVE_NOTE, x, _y(92), w, 8, leading=10.5)
+        c.setLineWidth(0.8)
+        c.rect(x - 4, _y(bottom + 8), w + 8, bottom + 8 - 72, stroke=1, fill=0)
+        _case_section(c, pos)
+        return pos
 
     # column 1: intro and completed-by
     x, w = C1[0], C1[1] - C1[0]
@@ -161,7 +189,12 @@ def _static(c: Canvas) -> dict[str, float]:
     c.drawString(x + 32, _y(t + 8), "Yes")
     c.drawString(x + 32, _y(t + 20), "No")
 
-    # column 3: the case
+    _case_section(c, pos)
+    return pos
+
+
+def _case_section(c: Canvas, pos: dict[str, float]) -> None:
+    """Column 3, "Information about the case" (items 10-18)."""
     x, w = C3[0], C3[1] - C3[0]
     c.setFont(BOLD, 9)
     c.drawString(x, _y(80), "Information about the case")
@@ -190,22 +223,27 @@ def _static(c: Canvas) -> dict[str, float]:
     c.drawString(x + 13, _y(t + 12), "Date of death")
     _rule(c, x + 70, t + 13, 90)
     pos["death"] = t + 12
-    return pos
+
+
+def _put(c: Canvas, value: str, x: float, t: float, w: float, size: float = 8) -> None:
+    if value:
+        f = fit(value, w, size * 1.1, sizes=(size, size - 1, size - 2, size - 2.5), marker="…")
+        c.setFont(REGULAR, f.size)
+        c.drawString(x, _y(t), f.lines[0])
 
 
 def _fields(c: Canvas, pos: Mapping[str, float], row: Mapping[str, Any],
-            completed_by: Mapping[str, Any], shortened_f: bool) -> list[tuple[str, str]]:
-    """Draw one case's values; return (heading, full text) of narratives that did not fit."""
-    overflow: list[tuple[str, str]] = []
+            completed_by: Mapping[str, Any], shortened_f: bool,
+            representative: bool = False) -> list[tuple[str, str]]:
+    """Draw one case's values; return (heading, full text) of narratives that did not fit.
+    The representative copy draws the case section (items 10-18) only."""
+    if representative:
+        return _case_fields(c, pos, row)
 
     def put(value: str, x: float, t: float, w: float, size: float = 8) -> None:
-        if value:
-            f = fit(value, w, size * 1.1, sizes=(size, size - 1, size - 2, size - 2.5),
-                    marker="…")
-            c.setFont(REGULAR, f.size)
-            c.drawString(x, _y(t), f.lines[0])
+        _put(c, value, x, t, w, size)
 
-    x1, x2, x3 = C1[0], C2[0], C3[0]
+    x1, x2 = C1[0], C2[0]
     w1, w2 = C1[1] - C1[0], C2[1] - C2[0]
     c.setFont(REGULAR, 8)
     for i, key in enumerate(("name", "title", "phone", "date")):
@@ -240,6 +278,20 @@ def _fields(c: Canvas, pos: Mapping[str, float], row: Mapping[str, Any],
         flag = as_bool(row.get(key))
         checkbox(c, x2 + 18, _y(t + 8) - 1, flag is True)
         checkbox(c, x2 + 18, _y(t + 20) - 1, flag is False)
+    overflow = _case_fields(c, pos, row)
+    if shortened_f:
+        overflow.append(("Form 300 column (F), shortened on the log", text(row.get("description"))))
+    return overflow
+
+
+def _case_fields(c: Canvas, pos: Mapping[str, float],
+                 row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Items 10-18 of one case; (heading, full text) of narratives that did not fit."""
+    overflow: list[tuple[str, str]] = []
+    x3 = C3[0]
+
+    def put(value: str, x: float, t: float, w: float, size: float = 8) -> None:
+        _put(c, value, x, t, w, size)
 
     put(text(row.get("case_number")), x3 + 117, 99, 78)
     put(fmt_date(row.get("date_of_injury")), x3 + 117, 121, 78)
@@ -257,8 +309,6 @@ def _fields(c: Canvas, pos: Mapping[str, float], row: Mapping[str, Any],
         if f.shortened:
             overflow.append((f"{n}) {question}", value))
     put(fmt_date(row.get("date_of_death")), x3 + 72, pos["death"] - 1, 88)
-    if shortened_f:
-        overflow.append(("Form 300 column (F), shortened on the log", text(row.get("description"))))
     return overflow
 
 
@@ -289,17 +339,21 @@ def render_form301(
     completed_by: Mapping[str, Any] | None = None,
     paper: str = "letter",
     footer: Footer | None = None,
+    representative: bool = False,
 ) -> int:
     """Write one Form 301 page per row of ``cases`` (``rec.log`` rows) to ``path``.
 
     Returns the page count (case pages plus any continuation pages). The page is landscape
-    letter (centred on legal paper when ``paper`` is "legal").
+    letter (centred on legal paper when ``paper`` is "legal"). ``representative``: the copy
+    for an authorized employee representative, with the case section (items 10-18) only.
     """
     completed_by = completed_by or {}
     pw, ph = PAPERS[paper]
-    c = new_canvas(path, (pw, ph), "OSHA Form 301 Injury and Illness Incident Reports", footer)
+    title = "OSHA Form 301 Injury and Illness Incident Reports" + (
+        " (employee representative's copy)" if representative else "")
+    c = new_canvas(path, (pw, ph), title, footer)
     c.beginForm("form301", 0, 0, W, H)
-    pos = _static(c)
+    pos = _static(c, representative)
     c.endForm()
     c.beginForm("form301_head", 0, 0, W, H)
     c.setFont(BOLD, 14)
@@ -316,7 +370,8 @@ def render_form301(
         draw_footer(c, footer)
         c.translate(dx, dy)
         c.doForm("form301")
-        overflow = _fields(c, pos, row, completed_by, log_text_shortened(row.get("description")))
+        overflow = _fields(c, pos, row, completed_by, log_text_shortened(row.get("description")),
+                           representative)
         c.showPage()
         pages += 1
         if overflow:

@@ -2,10 +2,14 @@
 
 ``render_forms`` takes a :class:`oshakit.result.Result` of one year and writes, for each
 establishment, ``out_dir/<code>/form300.pdf`` and ``form300a.pdf`` (shareable: a privacy
-case's name never appears) and, under ``out_dir/<code>/confidential/``, ``form301.pdf``
-(the employee's own incident reports, with name, address and date of birth) and, when the
-establishment has privacy cases, ``privacy_cases.pdf`` and ``privacy_cases.csv``. Every page
-carries the result's fingerprint; each folder gets the run's ``README.txt`` stamp.
+case's name never appears), with ``representative_copy`` also
+``form301_representative.pdf`` (items 10-18 only, for an authorized employee
+representative, 1904.35(b)(2)(v)(B)), and, in the establishment-year's confidential folder
+(:func:`oshakit.outputs.confidential_dir`: ``out_dir/<code>/confidential/``, or the batch's
+``<out>/<year>/<code>/confidential/``), ``form301.pdf`` (the employees' own incident
+reports: **it holds names, home addresses, dates of birth, physicians and facilities**) and,
+when the establishment has privacy cases, ``privacy_cases.pdf`` and ``privacy_cases.csv``.
+Every page carries the result's fingerprint; each folder gets the run's ``README.txt`` stamp.
 """
 
 from __future__ import annotations
@@ -30,15 +34,18 @@ def render_forms(
     establishment: str | None = None,
     certifier: Mapping[str, Any] | None = None,
     paper: str = "legal",
+    representative_copy: bool = False,
 ) -> dict[str, dict[str, Path]]:
     """Write the forms of ``result.year`` for each establishment (or only
     ``establishment``).
 
     ``certifier`` (keys ``name``, ``title``, ``phone``, ``date``) fills the 300A
     certification and the 301 completed-by block; ``paper`` ("legal" or "letter") is the
-    Form 300 paper size. Returns ``{code: {"form300": path, ...}}``.
+    Form 300 paper size; ``representative_copy`` also writes the 301s' case sections for an
+    authorized employee representative. Returns ``{code: {"form300": path, ...}}``; the
+    paths are relative when ``out_dir`` is.
     """
-    from oshakit.outputs import CONFIDENTIAL, inside, safe_name, stamp
+    from oshakit.outputs import confidential_dir, inside, safe_name, stamp
 
     if paper not in PAPERS:
         raise OshakitError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
@@ -56,9 +63,9 @@ def render_forms(
     written: dict[str, dict[str, Path]] = {}
     for info in rows.sort_values("establishment_code").to_dict("records"):
         code = safe_name(info["establishment_code"])
-        inside(out_dir, code)  # refuses a folder outside out_dir
-        folder = Path(out_dir) / code  # paths as the caller gave them: relative stay relative
-        secret = folder / CONFIDENTIAL
+        folder = inside(out_dir, code)
+        secret = confidential_dir(folder, establishment=code, year=year)
+        folder.mkdir(parents=True, exist_ok=True)
         secret.mkdir(parents=True, exist_ok=True)
         cases = log[log["establishment_code"] == code]
         files = {
@@ -70,6 +77,11 @@ def render_forms(
                        footer=footer)
         render_form300a(info, files["form300a"], certifier=certifier, footer=footer)
         render_form301(cases, files["form301"], completed_by=certifier, footer=footer)
+        representative = folder / "form301_representative.pdf"
+        representative.unlink(missing_ok=True)
+        if representative_copy:
+            files["form301_representative"] = representative
+            render_form301(cases, representative, footer=footer, representative=True)
         private = privacy_frame(cases)
         for stale in ("privacy_cases.pdf", "privacy_cases.csv"):
             (secret / stale).unlink(missing_ok=True)

@@ -2,35 +2,25 @@
 
 1. The ITA checks of the summary (``oshakit.summary.ita_checks``): no failed error check.
 2. No exception of error severity for the establishment-year (``rec.exceptions``).
-3. A PII scan of the text fields and narratives that would be sent: employee names (from the
-   employee file), SSNs, phone numbers, e-mail addresses; reported with where they were found.
+3. A PII scan of the text fields and narratives that would be sent (:mod:`oshakit.ita.pii`):
+   employee names, the employee's address and date of birth, the bundle's physicians and
+   treatment facilities, SSNs, phone numbers, e-mail addresses; reported with where they
+   were found, what matched and why.
 4. The exact payloads within ITA's lengths, codes and cross-field rules (:mod:`rules`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from oshakit.errors import GateRefused
 from oshakit.ita.payloads import EstablishmentPlan
+from oshakit.ita.pii import PII_COLUMNS, SCANNED_FIELDS, pii_scan, refusal  # noqa: F401
 from oshakit.ita.rules import case_errors, establishment_errors, form300a_errors
-
-SCANNED_FIELDS = ("job_title", "incident_location", "incident_description",
-                  "nar_before_incident", "nar_what_happened", "nar_injury_illness",
-                  "nar_object_substance")
-PII_COLUMNS = ["establishment_name", "case_number", "field", "kind", "found"]
-PATTERNS = {
-    "ssn": re.compile(r"(?<!\d)\d{3}[- ]\d{2}[- ]\d{4}(?!\d)|(?<!\d)\d{9}(?!\d)"),
-    "phone": re.compile(r"(?<![\d-])(?:\+?1[-.\s]?)?(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}"
-                        r"(?![\d-])|(?<!\d)\d{10}(?!\d)"),
-    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-}
 
 
 @dataclass
@@ -71,94 +61,16 @@ class GateReport:
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """``gates.json`` (refusals, warnings) and ``pii_report.csv`` in ``out_dir``."""
+        from oshakit.outputs import write_csv
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         paths = {"gates": out / "gates.json", "pii": out / "pii_report.csv"}
         paths["gates"].write_text(json.dumps(
             {"ok": self.ok, "refusals": self.refusals, "warnings": self.warnings},
             indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        self.pii.to_csv(paths["pii"], index=False)
+        write_csv(self.pii, paths["pii"])
         return paths
-
-
-def _col(frame: pd.DataFrame, name: str) -> pd.Series | None:
-    for c in (f"employees.{name}", name):
-        if c in frame.columns:
-            return frame[c]
-    return None
-
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-
-
-def _words(text: str) -> list[tuple[str, int, int]]:
-    """Words with their spans; a possessive 's is not part of the word."""
-    out = []
-    for m in _WORD.finditer(text):
-        w = m.group(0)
-        if len(w) > 2 and w[-2:] in ("'s", "’s"):
-            w = w[:-2]
-        out.append((w, m.start(), m.start() + len(w)))
-    return out
-
-
-@dataclass
-class EmployeeNames:
-    """Employee names to look for: full names (either order, any case) and single first or
-    last names of three or more letters (written capitalised, as names are in prose)."""
-
-    pairs: set[tuple[str, str]] = field(default_factory=set)
-    singles: set[str] = field(default_factory=set)
-
-    @classmethod
-    def from_frame(cls, employees: pd.DataFrame | None) -> EmployeeNames:
-        names = cls()
-        if employees is None or not len(employees):
-            return names
-        first, last = _col(employees, "first_name"), _col(employees, "last_name")
-        if first is None or last is None:
-            return names
-        for a, b in zip(first.astype("str"), last.astype("str"), strict=True):
-            fw = [w for w, *_ in _words(a)] if a and a != "nan" else []
-            lw = [w for w, *_ in _words(b)] if b and b != "nan" else []
-            if fw and lw:
-                names.pairs |= {(fw[-1].casefold(), lw[0].casefold()),
-                                (lw[-1].casefold(), fw[0].casefold())}
-            names.singles |= {w.casefold() for w in fw + lw if len(w) >= 3}
-        return names
-
-    def find(self, text: str) -> list[str]:
-        """The names in ``text``: full names first, then single names not part of one."""
-        words, hits, used = _words(text), [], set()
-        for i in range(len(words) - 1):
-            (a, sa, _), (b, _, eb) = words[i], words[i + 1]
-            gap = text[words[i][2]:words[i + 1][1]]
-            if gap.strip() in ("", ",") and (a.casefold(), b.casefold()) in self.pairs:
-                hits.append(text[sa:eb])
-                used |= {i, i + 1}
-        for i, (w, _, _) in enumerate(words):
-            if i not in used and w[:1].isupper() and w.casefold() in self.singles:
-                hits.append(w)
-        return hits
-
-
-def pii_scan(cases: list[dict[str, Any]], employees: pd.DataFrame | None) -> pd.DataFrame:
-    """Every PII hit in the text fields of ``cases`` (case-data bodies): one row per hit."""
-    names = EmployeeNames.from_frame(employees)
-    rows = []
-    for case in cases:
-        name = (case.get("establishment") or {}).get("establishment_name")
-        for fld in SCANNED_FIELDS:
-            text = case.get(fld)
-            if not isinstance(text, str) or not text:
-                continue
-            hits: list[tuple[str, str]] = []
-            for kind, rx in PATTERNS.items():
-                hits += [(kind, m.group(0)) for m in rx.finditer(text)]
-            hits += [("employee name", n) for n in names.find(text)]
-            rows += [{"establishment_name": name, "case_number": case.get("case_number"),
-                      "field": fld, "kind": k, "found": v} for k, v in hits]
-    return pd.DataFrame(rows, columns=PII_COLUMNS)
 
 
 def _select(frame: pd.DataFrame | None, code: str | None, year: int) -> pd.DataFrame:
@@ -175,6 +87,7 @@ def run_gates(
     checks: pd.DataFrame | None = None,
     exceptions: pd.DataFrame | None = None,
     employees: pd.DataFrame | None = None,
+    case_pii: pd.DataFrame | None = None,
 ) -> GateReport:
     """Apply every gate to every plan; the report says what each refuses and why."""
     report = GateReport()
@@ -211,8 +124,7 @@ def run_gates(
                 for f, m in case_errors(case):
                     report.refuse(p.name, f"case {case.get('case_number')} {f}: {m}")
     sent = [c for p in plans if p.send_cases for c in p.cases]
-    report.pii = pii_scan(sent, employees)
+    report.pii = pii_scan(sent, employees, case_pii)
     for r in report.pii.to_dict("records"):
-        report.refuse(r["establishment_name"], f"case {r['case_number']} {r['field']}: "
-                      f"{r['kind']} {r['found']!r} (PII must not be sent)")
+        report.refuse(r["establishment_name"], refusal(r))
     return report

@@ -51,6 +51,7 @@ class ITAInputs:
     checks: pd.DataFrame | None = None  # oshakit.summary.ita_checks
     exceptions: pd.DataFrame | None = None  # rec.exceptions
     employees: pd.DataFrame | None = None  # bundle employees frame (names for the PII scan)
+    case_pii: pd.DataFrame | None = None  # per case: employee, address, birth, providers
 
 
 @dataclass
@@ -100,6 +101,7 @@ def inputs_from_result(result: Result) -> ITAInputs:
     """What the workflow needs from a pipeline result of one year: the ITA 300A and case
     data frames, and the checks, exceptions and names the gates read."""
     from oshakit.ita.export import case_data_frame, form300a_frame
+    from oshakit.ita.pii import case_facts
 
     year = result.year
     if year is None:
@@ -115,6 +117,10 @@ def inputs_from_result(result: Result) -> ITAInputs:
         checks=result.checks,
         exceptions=result.exceptions,
         employees=result.people,
+        case_pii=case_facts(result.log[result.log["year"] == year],
+                            dict(zip(s["establishment_code"].astype("str"),
+                                     s["establishment_name"].astype("str"), strict=True)),
+                            result.people),
     )
 
 
@@ -205,7 +211,7 @@ def submit(
         if missing:
             raise ITAError(f"no 300A for {inputs.year} for: {', '.join(sorted(missing))}")
     gates = run_gates(plans, checks=inputs.checks, exceptions=inputs.exceptions,
-                      employees=inputs.employees)
+                      employees=inputs.employees, case_pii=inputs.case_pii)
     gates.write(out)
     payload_dir = save_payloads(plans, out)
     result = SubmitResult("dry-run" if client is None else "send",

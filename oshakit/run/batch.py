@@ -232,6 +232,7 @@ def execute_unit(unit: Unit) -> Entry:
 def _execute_notebooks(unit: Unit) -> Entry:
     import papermill as pm
 
+    from oshakit.outputs import CONFIDENTIAL, mark_unit
     from oshakit.run.html import write_html
     from oshakit.run.kernel import NoSuchKernel, engine_options, kernel_error
 
@@ -239,6 +240,7 @@ def _execute_notebooks(unit: Unit) -> Entry:
     start = time.perf_counter()
     ran_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     unit_dir = unit.root / unit.name
+    mark_unit(unit_dir, unit.year, None if unit.name == BUNDLE_UNIT else unit.name)
     written: list[Path] = []
     timings: list[dict[str, Any]] = []
     error = None
@@ -274,6 +276,7 @@ def _execute_notebooks(unit: Unit) -> Entry:
         written += sorted(p for p in artifacts.rglob("*") if p.is_file())
         if error:
             break
+    written += sorted(p for p in (unit_dir / CONFIDENTIAL).rglob("*") if p.is_file())
     return Entry(
         unit=unit.name,
         year=unit.year,

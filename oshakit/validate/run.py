@@ -70,15 +70,30 @@ class Validation:
         }
 
     def write(self, out_dir: str | Path, *, docs: bool = True) -> dict[str, Path]:
-        """Write findings.csv, summary.json, profile.csv and Data Docs into ``out_dir``."""
+        """Write findings.csv, summary.json, profile.csv and Data Docs into ``out_dir``.
+
+        The findings and the profile quote input values; those of employee names,
+        addresses, dates of birth, providers and free text (``outputs.PII_COLUMNS``) are
+        withheld from the shareable copies and written in full under ``confidential/``
+        (:func:`oshakit.outputs.confidential_dir`). Every CSV goes through
+        ``outputs.write_csv`` (formulas neutralised); summary.json names the bundle
+        relative to ``out_dir``."""
+        from oshakit.outputs import confidential_dir, relative, withhold, write_csv
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        secret = confidential_dir(out)
         paths = {"findings": out / "findings.csv", "summary": out / "summary.json"}
-        self.findings.to_csv(paths["findings"], index=False)
-        paths["summary"].write_text(json.dumps(self.summary_dict(), indent=2) + "\n")
+        write_csv(withhold(self.findings, values=("value", "message")), paths["findings"])
+        paths["findings_confidential"] = write_csv(self.findings, secret / "findings.csv")
+        summary = self.summary_dict()
+        if self.bundle_path is not None:
+            summary["bundle"] = relative(self.bundle_path, out)
+        paths["summary"].write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         if self.profile is not None:
-            paths["profile"] = out / "profile.csv"
-            self.profile.to_csv(paths["profile"], index=False)
+            paths["profile"] = write_csv(
+                withhold(self.profile, values=("min", "max", "top_values")), out / "profile.csv")
+            paths["profile_confidential"] = write_csv(self.profile, secret / "profile.csv")
         if docs and self.context is not None:
             from oshakit.validate.docs import build_docs
 
