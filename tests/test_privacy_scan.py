@@ -2,11 +2,6 @@
 privacy flags are written in every accepted and in unreadable forms; then every file written
 outside ``confidential/`` (CSV rows, PDF page text, JSON, HTML, ipynb, text) is scanned for
 each privacy case's employee names. Zero hits.
-
-Parts that wait for the cases/ engineer's work are marked ``xfail(strict=False)`` with the
-reason: explanations that name privacy-case employees (log.csv, the 02_reconcile notebook),
-privacy flags that fail safe (``1.0``, ``T``, unreadable values keep a case private), and
-the one scrubbing function over every free-text field of a privacy case.
 """
 
 from __future__ import annotations
@@ -47,15 +42,6 @@ COMMANDS = {
                                 "--no-progress", *extra],
 }
 FILING = {"export-ita", "forms", "ita submit", "run"}
-
-EXPLANATIONS = pytest.mark.xfail(
-    strict=False, reason="log.csv explanations (and the 02_reconcile notebook that prints one) "
-    "still name privacy-case employees: cases/ work, explanation by internal id")
-FAIL_SAFE = pytest.mark.xfail(
-    strict=False, reason="privacy flags written 1.0, T or unreadable still make a case public, "
-    "and names typed in a privacy case's narratives are not yet scrubbed: cases/ work "
-    "(fail-safe flags, one scrubbing function over F, location, the four narratives)")
-
 
 def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text)
@@ -190,19 +176,8 @@ def hits(out: Path, people: list[dict]) -> list[str]:
     return found
 
 
-def case(which: str, command: str, *marks):
-    return pytest.param(which, command, marks=list(marks), id=f"{which}-{command}")
-
-
-SCANS = [
-    case("sample", "log", EXPLANATIONS),
-    case("sample", "reconcile", EXPLANATIONS),
-    case("sample", "export-ita"),
-    case("sample", "forms"),
-    case("sample", "ita submit"),
-    case("sample", "run", EXPLANATIONS),
-    *(case("flags", c, FAIL_SAFE) for c in COMMANDS),
-]
+SCANS = [pytest.param(which, command, id=f"{which}-{command}")
+         for which in ("sample", "flags") for command in COMMANDS]
 
 
 @pytest.mark.parametrize("which,command", SCANS)
