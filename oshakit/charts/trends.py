@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from oshakit.charts.figure import Chart, save
+from oshakit.charts.figure import Chart, footnote, save, years_label
 from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
 from oshakit.charts.rates import rates_by_year, rates_table
 from oshakit.errors import OshakitError
@@ -67,11 +67,14 @@ def trends(
     years: Iterable[int] | int | None = None,
     establishments: Iterable[str] | str | None = None,
     out_dir: str | Path | None = None,
+    log_year: int | None = None,
 ) -> Trends:
     """Build every trend chart of ``result``.
 
     ``years``: the years to show (None: every year the result covers); ``establishments``:
-    the codes to keep (None: all; an unknown code is an error).
+    the codes to keep (None: all; an unknown code is an error). ``log_year``: the year of
+    the log shown beside the charts (the batch's report year); when the charts cover more
+    years than that, each says so in a note under it.
     """
     wanted = _years(years)
     codes = _as_list(establishments)
@@ -92,17 +95,21 @@ def trends(
     shown = (
         wanted if wanted is not None else list(range(min(found), max(found) + 1) if found else [])
     )
+    scope = _scope(codes)
     built = [
-        cases_per_month(log, shown),
-        rates_by_year(rates_df),
-        days_by_year(log, shown),
-        pareto(log, "body_parts"),
-        pareto(log, "natures"),
-        by_illness_type(log),
+        cases_per_month(log, shown, scope=scope),
+        rates_by_year(rates_df, shown, scope=scope),
+        days_by_year(log, shown, scope=scope),
+        pareto(log, "body_parts", years=shown, scope=scope),
+        pareto(log, "natures", years=shown, scope=scope),
+        by_illness_type(log, shown, scope=scope),
     ]
-    if codes:
+    if log_year is not None and [int(log_year)] != list(shown):
+        beside = int((log["year"] == int(log_year)).sum())
+        note = (f"Note: this chart covers {years_label(shown)} ({len(log):,} case(s) on those "
+                f"logs); the {int(log_year)} log in this report has {beside:,}.")
         for chart in built:
-            _name_scope(chart, codes)
+            footnote(chart.figure, note)
     out = Trends(
         charts={chart.name: chart for chart in built},
         rates=rates_table(summaries, rates_df),
@@ -115,15 +122,11 @@ def trends(
     return out
 
 
-def _name_scope(chart: Chart, codes: list[str]) -> None:
-    """Add the establishment codes to the chart's title: a saved file says whose it is."""
-    scope = ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} establishments"
-    fig = chart.figure
-    if fig.get_suptitle():
-        fig.suptitle(f"{fig.get_suptitle()} - {scope}")
-    else:
-        ax = fig.axes[0]
-        ax.set_title(f"{ax.get_title()} - {scope}")
+def _scope(codes: list[str] | None) -> str | None:
+    """The establishments a chart covers, for its title (None: every establishment)."""
+    if not codes:
+        return None
+    return ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} establishments"
 
 
 def write(trends: Trends, out_dir: str | Path) -> dict[str, Path]:
