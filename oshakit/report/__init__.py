@@ -30,11 +30,19 @@ from oshakit.report.tables import (
     table,
     text_of,
     trend_table,
+    trends_headline,
     validation_files,
     validation_headline,
     worst_columns,
 )
-from oshakit.report.where import for_year, notebook_href, out_dir, project_root, reports_dir
+from oshakit.report.where import (
+    check_years,
+    for_year,
+    notebook_href,
+    out_dir,
+    project_root,
+    reports_dir,
+)
 
 __all__ = [
     "Html",
@@ -42,6 +50,7 @@ __all__ = [
     "attention",
     "bullets",
     "case_funnel",
+    "check_years",
     "checks",
     "duty",
     "exception_counts",
@@ -65,6 +74,7 @@ __all__ = [
     "table",
     "text_of",
     "trend_table",
+    "trends_headline",
     "validation_files",
     "validation_headline",
     "worst_columns",

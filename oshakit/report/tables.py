@@ -59,6 +59,8 @@ _SEVERITY_WORDS = {"error": ("error", "errors"), "warning": ("warning", "warning
                    "info": ("info", "info")}
 #: Rows shown of a long table before "the rest is in the CSV".
 MAX_ROWS = 500
+_NOWRAP_COLUMNS = ("case_number", "date_of_injury", "code", "establishment_code", "due_date",
+                   "ttm_start", "ttm_end", "severity", "file")
 _TEXT_COLUMNS = ("description", "message", "reasons", "explanation", "log_reason", "location",
                  "top_values", "note", "ttm_note", "what", "value")
 _STYLES = [
@@ -160,6 +162,10 @@ def table(
     for c in text:
         column_styles[c] = [{"selector": "td", "props": "min-width: 14em; max-width: 42em; "
                                                        "white-space: normal;"}]
+    for c in shown.columns:
+        if (_source(labels, c) if labels is not None else str(c)) in _NOWRAP_COLUMNS:
+            column_styles.setdefault(c, []).append({"selector": "td",
+                                                    "props": "white-space: nowrap;"})
     if column_styles:
         styler = styler.set_table_styles(column_styles, overwrite=False)
     if caption:
@@ -362,7 +368,8 @@ def _totals_html(rows: pd.DataFrame) -> Html:
             ".oshakit-totals th,.oshakit-totals td{padding:3px 8px;"
             "border-bottom:1px solid #dde1e7}.oshakit-totals th{background:#eef1f5;"
             "text-align:right}.oshakit-totals td.num{text-align:right;"
-            "font-variant-numeric:tabular-nums}.oshakit-totals caption{text-align:left;"
+            "font-variant-numeric:tabular-nums}.oshakit-totals td.key{text-align:left}"
+            ".oshakit-totals caption{text-align:left;"
             "font-weight:bold}</style>")
     text = "\n".join(" ".join(row) for row in [head, *cells])
     return Html(html, text)
@@ -557,19 +564,48 @@ def trend_table(result: Result, years: Iterable[int] | None = None,
                  empty="None found: no establishment-year in the years shown.")
 
 
-def forms_table(written: Mapping[str, Mapping[str, Any]], base: Any = None) -> Styler | Html:
-    """The PDFs written per establishment (``render_forms``' answer), paths relative to
-    ``base`` (default: the working folder)."""
-    import os
+def trends_headline(result: Result, years: Iterable[int],
+                    establishments: Iterable[str] | None = None,
+                    log_year: int | None = None) -> Html:
+    """What the trend charts cover (years, establishments, cases), the table of the numbers
+    they draw, and the computation's fingerprint."""
+    years = [int(y) for y in years]
+    codes = list(establishments) if establishments is not None else None
+    log = result.rec.log
+    log = log[log["year"].isin(years)]
+    if codes is not None:
+        log = log[log["establishment_code"].isin(codes)]
+    span = (f"{years[0]}\u2013{years[-1]}" if len(years) > 1 and years == list(
+        range(years[0], years[-1] + 1)) else ", ".join(map(str, years))) or "no year"
+    who = ", ".join(codes) if codes else "every establishment"
+    parts = [heading(f"Trends \u00b7 {who} \u00b7 {span}", 2),
+             note(f"The charts cover {span} ({len(log):,} case(s) on those logs) for {who}."
+                  + (f" The log of this report is {log_year}'s; charts covering more years "
+                     "say so under them." if log_year is not None and years != [log_year]
+                     else ""))]
+    shown = trend_table(result, years, codes)
+    table_html = shown._repr_html_() if isinstance(shown, Styler) else shown.html
+    parts.append(Html(table_html, text_of(shown)))
+    parts.append(note(f"Computation {result.fingerprint} (bundle {result.source or DASH}; "
+                      f"policy: {result.policy.describe()}).", "fingerprint"))
+    block = join(parts)
+    return Html(f'<div class="oshakit-headline">{block.html}</div>', block.text)
+
+
+def forms_table(written: Mapping[str, Mapping[str, Any]],
+                notebook: str | None = None) -> Styler | Html:
+    """The PDFs written per establishment (``render_forms``' answer), paths relative to the
+    notebook's folder (see :func:`oshakit.report.where.notebook_href`)."""
     from pathlib import Path
 
-    base = Path(base) if base is not None else Path.cwd()
+    from oshakit.report.where import notebook_href
+
     rows = []
     for code, files in written.items():
         for form, path in files.items():
             path = Path(path)
-            rel = os.path.relpath(path.resolve(), base.resolve())
-            rows.append({"establishment": code, "form": form, "file": Path(rel).as_posix(),
+            rows.append({"establishment": code, "form": form,
+                         "file": notebook_href(path, notebook or ""),
                          "bytes": path.stat().st_size if path.is_file() else None,
                          "confidential": "confidential" in path.parts})
     return table(pd.DataFrame(rows), "forms", labels={
@@ -580,8 +616,10 @@ def forms_table(written: Mapping[str, Mapping[str, Any]], base: Any = None) -> S
 
 # --- 01_profile -------------------------------------------------------------------------
 
-def validation_headline(validation: Any, year: int | None = None) -> Html:
-    """Errors and warnings found by the validation, and where they are."""
+def validation_headline(validation: Any, year: int | None = None,
+                        fingerprint: str | None = None) -> Html:
+    """Errors and warnings found by the validation, and where they are; ``fingerprint``:
+    the input fingerprint of the bundle validated."""
     summary = validation.summary
     findings = validation.for_year(year)
     errors = int((findings["severity"] == "error").sum())
@@ -599,6 +637,9 @@ def validation_headline(validation: Any, year: int | None = None) -> Html:
     parts.append(note("Files with findings: " + (", ".join(
         f"{r.file} ({int(r.errors):,} errors, {int(r.warnings):,} warnings)"
         for r in failing.itertuples(index=False)) or "none") + "."))
+    if fingerprint:
+        parts.append(note(f"Input fingerprint (SHA-256 of the bundle's files): {fingerprint}.",
+                          "fingerprint"))
     block = join(parts)
     return Html(f'<div class="oshakit-headline">{block.html}</div>', block.text)
 

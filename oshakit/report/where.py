@@ -66,6 +66,19 @@ def for_year(result: Result, year: int | None = None) -> Result:
     return result.select(year=int(year))
 
 
+def check_years(covered: Result | object, *years: object) -> None:
+    """Refuse at once any of ``years`` (ints, lists of ints or None) that the bundle does
+    not cover, naming the years it does. ``covered``: a Result, or a loaded Bundle."""
+    from oshakit.pipeline import bundle_years, check_year
+
+    known = covered.years if isinstance(covered, Result) else bundle_years(covered)
+    for value in years:
+        if value is None:
+            continue
+        for year in (value if isinstance(value, list | tuple) else [value]):
+            check_year(year, known)
+
+
 def notebook_href(path: str | Path, notebook: str) -> str:
     """``path`` relative to the folder the notebook (and its HTML copy) is in.
 
