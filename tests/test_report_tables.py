@@ -159,3 +159,18 @@ def test_notebook_links_are_relative_to_the_notebook(monkeypatch, tmp_path):
         report.link("file:///etc/passwd", "no")
     with pytest.raises(ValueError):
         report.link("/abs/path", "no")
+
+
+def test_an_incomplete_bundle_is_said_first(tmp_path):
+    # E2's recordable date cannot be read (month 99): that case is not on the log
+    (tmp_path / "encounters_incidents.csv").write_text(
+        ENCOUNTERS.replace("2024-03-01,Yes,2024-03-02", "2024-03-01,Yes,2024-99-02"))
+    (tmp_path / "employment.csv").write_text(EMPLOYMENT)
+    result = pipeline.run(tmp_path, 2024).select(establishment="E1")
+    shown = report.headline(result)
+    first = str(shown).splitlines()[0]
+    assert first == ("Prepared from an incomplete bundle: 1 row(s) or cell(s) that feed the log "
+                     "could not be read (listed in unread.csv); the figures may be wrong.")
+    assert 'class="oshakit-notice"' in html_of(shown)
+    assert "Cases on the log: 2 (" in str(shown)
+    assert first in report.attention(result)

@@ -44,10 +44,22 @@ def join(parts: Iterable[Html]) -> Html:
     return out
 
 
+#: How a paragraph of each kind looks (inline: a notebook's HTML copy has no stylesheet of ours).
+_LOOK = {
+    "notice": "background:#fff3cd;border-left:4px solid #b38600;padding:.5em .8em;"
+              "font-weight:600",
+    "attention": "color:#b3261e;font-weight:600",
+    "none": "color:#444;font-style:italic",
+    "fingerprint": "color:#555;font-size:.9em",
+}
+
+
 def note(text: str, kind: str = "note") -> Html:
     """One paragraph of text. ``kind``: ``note``, ``none`` (an empty section),
-    ``notice`` (the incomplete-bundle notice) or ``attention``."""
-    return Html(f'<p class="oshakit-{esc(kind)}">{esc(text)}</p>', text)
+    ``notice`` (the incomplete-bundle notice), ``attention`` or ``fingerprint``."""
+    look = _LOOK.get(kind)
+    style = f' style="{look}"' if look else ""
+    return Html(f'<p class="oshakit-{esc(kind)}"{style}>{esc(text)}</p>', text)
 
 
 def heading(text: str, level: int = 3) -> Html:
