@@ -369,6 +369,8 @@ def _totals_html(rows: pd.DataFrame) -> Html:
             "border-bottom:1px solid #dde1e7}.oshakit-totals th{background:#eef1f5;"
             "text-align:right}.oshakit-totals td.num{text-align:right;"
             "font-variant-numeric:tabular-nums}.oshakit-totals td.key{text-align:left}"
+            ".oshakit-totals th:first-child,.oshakit-totals th:nth-child(2),"
+            ".oshakit-totals th:last-child{text-align:left}"
             ".oshakit-totals caption{text-align:left;"
             "font-weight:bold}</style>")
     text = "\n".join(" ".join(row) for row in [head, *cells])
