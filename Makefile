@@ -10,15 +10,17 @@ STAMP  := $(VENV)/.installed-stamp
 SAMPLE := oshakit/data/sample
 YEAR   ?= 2025
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean check-html
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing oshakit and its dependencies into $(VENV)/ (log: $(VENV)/install.log)"
-	@$(BIN)/python -m pip install --quiet --upgrade pip > $(VENV)/install.log 2>&1 \
-	  && $(BIN)/python -m pip install --quiet -e ".[dev,dask]" >> $(VENV)/install.log 2>&1 \
-	  || { cat $(VENV)/install.log; exit 1; }
+	@echo "== installing oshakit and its dependencies into $(VENV)/ (a few minutes the first time; pip's own log: $(VENV)/install.log)"
+	@echo "== step 1/2: pip"
+	@$(BIN)/python -m pip install --upgrade pip --log $(VENV)/install.log
+	@echo "== step 2/2: oshakit and its dependencies"
+	@$(BIN)/python -m pip install -e ".[dev,dask]" --log $(VENV)/install.log
 	@touch $(STAMP)
+	@echo "== installed"
 
 demo: $(STAMP)
 	$(BIN)/oshakit run $(SAMPLE) --year $(YEAR) --out reports/
@@ -28,6 +30,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Not part of `make test`: needs Chromium (Debian: apt-get install chromium). Renders the
+# audit pack, one Data Docs page and one notebook report of `make demo` to PNGs.
+check-html: demo
+	$(BIN)/python -m oshakit.report.screens reports/$(YEAR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check oshakit tests bench

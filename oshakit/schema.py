@@ -78,6 +78,39 @@ ITYPE_LABELS = {
     "M5": "Hearing loss",
     "M6": "All other illnesses",
 }
+#: ``incident_nibp.nature_injury`` spellings that name one nature of injury (lower case,
+#: trimmed) -> the label every chart and table counts them under. Values not listed keep
+#: their own text. The log's column F keeps the text as recorded.
+NATURE_LABELS = {
+    "sprain": "Sprain or strain",
+    "strain": "Sprain or strain",
+    "sprains": "Sprain or strain",
+    "strains": "Sprain or strain",
+    "sprain/strain": "Sprain or strain",
+    "strain/sprain": "Sprain or strain",
+    "sprain or strain": "Sprain or strain",
+    "sprain and strain": "Sprain or strain",
+    "sprains, strains": "Sprain or strain",
+    "sprains, strains, tears": "Sprain or strain",
+    "bruise": "Contusion",
+    "contusion": "Contusion",
+    "contusion/bruise": "Contusion",
+    "cut": "Laceration",
+    "laceration": "Laceration",
+    "cut/laceration": "Laceration",
+    "scrape": "Abrasion",
+    "abrasion": "Abrasion",
+    "broken bone": "Fracture",
+    "fracture": "Fracture",
+}
+
+
+def nature_label(value: str) -> str:
+    """The label a nature of injury is counted under (:data:`NATURE_LABELS`)."""
+    text = " ".join(str(value).split())
+    return NATURE_LABELS.get(text.lower(), text)
+
+
 STATUS_CODES = ("0", "1", "2")  # incidents.status: created, open, closed
 #: accommodations.status and restriction `active`: deleted (no), active, revised
 ROW_STATUS = ("0", "1", "2")

@@ -41,6 +41,19 @@ def defects_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(generate(tmp_path_factory.mktemp("defects"), defects=True))
 
 
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``oshakit run`` of the shipped sample for 2024, establishment PLT01 (every batch
+    notebook): the year's report folder ``<out>/2024``."""
+    from oshakit.cli import main
+
+    out = tmp_path_factory.mktemp("reports")
+    code = main(["run", str(SAMPLE_BUNDLE), "--year", "2024", "--establishment", "PLT01",
+                 "--out", str(out), "--jobs", "2", "--no-progress"])
+    assert code == 0
+    return out / "2024"
+
+
 @pytest.fixture
 def make_bundle() -> Callable[..., Bundle]:
     """Write CSV texts into a folder and load it: ``make_bundle(tmp_path, {name: text})``."""

@@ -92,21 +92,45 @@ def test_days_by_year_sums_columns_k_and_l():
     assert labels == ["5", "30", "12", "4"]
 
 
-def test_pareto_counts_each_part_once_per_case():
+def test_pareto_counts_each_case_once():
     chart = charts.pareto(LOG, by="body_parts")
-    # Hand: c1, c2, c6 (listed twice in c6 -> once); Back: c3, c4; Wrist: c1; c5 blank.
-    assert chart.data["value"].tolist() == ["Hand", "Back", "Not recorded", "Wrist"]
-    assert chart.data["cases"].tolist() == [3, 2, 1, 1]
-    assert chart.data["cumulative_pct"].tolist() == pytest.approx(
-        [3 / 7 * 100, 5 / 7 * 100, 6 / 7 * 100, 100.0]
-    )
+    # By hand: c1 names Hand then Wrist -> Hand (its first); c2 Hand; c6 names Hand twice
+    # -> Hand; c3, c4 Back; c5 none -> "Not recorded". 6 cases, 6 in the bars.
+    assert chart.data["value"].tolist() == ["Hand", "Back", "Not recorded"]
+    assert chart.data["cases"].tolist() == [3, 2, 1]
+    assert chart.data["cumulative_pct"].tolist() == pytest.approx([50.0, 5 / 6 * 100, 100.0])
     ax = chart.figure.axes[0]
-    assert [p.get_height() for p in ax.patches] == [3, 2, 1, 1]
-    assert [t.get_text() for t in ax.texts] == ["3", "2", "1", "1"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["Hand", "Back", "Not recorded", "Wrist"]
-    assert list(ax.lines[0].get_ydata()) == pytest.approx(
-        [3 / 7 * 100, 5 / 7 * 100, 6 / 7 * 100, 100.0]
+    assert [p.get_height() for p in ax.patches] == [3, 2, 1]
+    assert [t.get_text() for t in ax.texts] == ["3", "2", "1"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Hand", "Back", "Not recorded"]
+    assert list(ax.lines[0].get_ydata()) == pytest.approx([50.0, 5 / 6 * 100, 100.0])
+    assert ax.get_ylabel() == "Cases"
+    assert chart.figure.axes[1].get_ylabel() == "Cumulative share of cases (%)"
+    assert chart.figure.get_supxlabel() == (
+        "Each case counts once, under the first part of body recorded for it; "
+        "1 case(s) record more than one.")
+
+
+def test_pareto_bars_add_up_to_the_cases_on_the_log(sample_result):
+    log = sample_result.select(year=2025).log
+    for by in ("body_parts", "natures"):
+        assert charts.pareto(log, by=by).data["cases"].sum() == len(log)
+
+
+def test_pareto_counts_spellings_of_one_nature_as_one():
+    log = make_log(
+        [
+            ("c1", "2024-01-01", "J", 0, 0, "M1", "Back", "Strain"),
+            ("c2", "2024-01-02", "J", 0, 0, "M1", "Back", "Sprain/strain"),
+            ("c3", "2024-01-03", "J", 0, 0, "M1", "Back", "sprain"),
+            ("c4", "2024-01-04", "J", 0, 0, "M1", "Back", "Strain; Sprain"),  # one nature
+            ("c5", "2024-01-05", "J", 0, 0, "M1", "Hand", "Laceration"),
+        ]
     )
+    chart = charts.pareto(log, by="natures")
+    assert dict(zip(chart.data["value"], chart.data["cases"], strict=True)) == {
+        "Sprain or strain": 4, "Laceration": 1}
+    assert chart.figure.get_supxlabel() == ""  # no case names two natures
 
 
 def test_pareto_folds_the_tail_into_all_other():
@@ -121,10 +145,11 @@ def test_pareto_folds_the_tail_into_all_other():
 
 def test_pareto_by_nature():
     data = charts.pareto(LOG, by="natures").data
+    # c3, c4, c5 Strain; c2 Contusion; c1 Laceration; c6 Laceration then Contusion.
     assert dict(zip(data["value"], data["cases"], strict=True)) == {
-        "Strain": 3,
+        "Sprain or strain": 3,
         "Laceration": 2,
-        "Contusion": 2,
+        "Contusion": 1,
     }
 
 
@@ -318,8 +343,9 @@ def test_trends_for_one_establishment_year_builds_and_saves_every_chart(tmp_path
     trends = charts.trends(sample_result, years=[2024], establishments=["PLT01"],
                            out_dir=tmp_path)
     assert list(trends.charts) == CHART_NAMES
-    assert trends["cases_per_month"].figure.axes[0].get_title().endswith(" - PLT01")
-    assert trends["rates_by_year"].figure.get_suptitle().endswith(" - PLT01")
+    assert trends["cases_per_month"].figure.axes[0].get_title() == (
+        "Recordable cases per month, by outcome\nPLT01, 2024")
+    assert trends["rates_by_year"].figure.get_suptitle().endswith("\nPLT01, 2024")
     for name in CHART_NAMES:
         assert (tmp_path / "charts" / f"{name}.png").stat().st_size > 0
         assert (tmp_path / "charts" / f"{name}.svg").stat().st_size > 0
@@ -389,3 +415,41 @@ def test_a_saved_chart_displays_the_saved_png(tmp_path):
     chart = charts.by_illness_type(LOG)
     paths = chart.save(tmp_path)
     assert chart._repr_png_() == paths["png"].read_bytes() == chart.png()
+
+
+def chart_title(chart) -> str:
+    fig = chart.figure
+    return fig.get_suptitle() or fig.axes[0].get_title()
+
+
+def test_every_chart_title_names_the_years_its_data_covers(sample_result):
+    # the sample's logs run 2023..2025
+    for name, chart in charts.trends(sample_result).charts.items():
+        assert chart_title(chart).endswith("\n2023\u20132025"), name
+    for name, chart in charts.trends(sample_result, years=[2023, 2025]).charts.items():
+        assert chart_title(chart).endswith("\n2023, 2025"), name
+    chart = charts.pareto(LOG, by="natures", years=[2024])  # c4, c5, c6 only
+    assert chart_title(chart) == "Recordable cases by nature of injury or illness (Pareto)\n2024"
+    assert chart.data["cases"].sum() == 3
+
+
+def test_a_chart_covering_more_years_than_the_log_beside_it_says_so(sample_result):
+    log = sample_result.select(year=2025, establishment="PLT02").log
+    trends = charts.trends(sample_result, years=[2023, 2024, 2025], establishments=["PLT02"],
+                           log_year=2025)
+    all_years = sample_result.select(establishment="PLT02").log
+    for name, chart in trends.charts.items():
+        note = chart.figure.get_supxlabel().splitlines()[-1]
+        assert note == (f"Note: this chart covers 2023\u20132025 ({len(all_years):,} case(s) on "
+                        f"those logs); the 2025 log in this report has {len(log):,}."), name
+    same = charts.trends(sample_result, years=[2025], establishments=["PLT02"], log_year=2025)
+    assert not [c for c in same.charts.values() if "Note:" in c.figure.get_supxlabel()]
+
+
+def test_years_label():
+    from oshakit.charts.figure import years_label
+
+    assert years_label([2025]) == "2025"
+    assert years_label([2025, 2023, 2024]) == "2023\u20132025"
+    assert years_label([2021, 2023]) == "2021, 2023"
+    assert years_label([]) == "no year"

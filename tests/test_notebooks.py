@@ -11,7 +11,6 @@ import nbformat
 import pandas as pd
 import pytest
 
-from oshakit.cli import main
 from oshakit.run import BATCH_NOTEBOOKS
 from oshakit.run.batch import notebook_parameters
 
@@ -40,7 +39,8 @@ PARAMETERS = {
     "01_profile": ["bundle", "out_dir", "year"],
     "02_reconcile": ["bundle", "year", "establishment", "result_dir", "out_dir", "as_of",
                      "cap", "case"],
-    "03_trends": ["bundle", "years", "establishments", "result_dir", "out_dir", "as_of"],
+    "03_trends": ["bundle", "years", "year", "establishments", "result_dir", "out_dir",
+                  "as_of"],
     "04_forms": ["bundle", "year", "establishment", "result_dir", "out_dir", "as_of",
                  "certifier_name", "certifier_title", "certifier_phone"],
     "05_submit": ["bundle", "year", "establishment", "result_dir", "mode", "out_dir",
@@ -74,13 +74,8 @@ def test_the_pipeline_notebooks_are_there():
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    code = main(["run", str(Path(__file__).resolve().parents[1] / "oshakit/data/sample"),
-                 "--year", "2024", "--establishment", "PLT01", "--out", str(out),
-                 "--jobs", "2", "--no-progress"])
-    assert code == 0
-    return out / "2024"
+def reports(sample_reports) -> Path:
+    return sample_reports
 
 
 def test_every_pipeline_notebook_ran_with_an_html_copy(reports):
@@ -143,3 +138,28 @@ def test_forms_outputs(reports):
     summary = next(p for p in pdfs if "300a" in p.name.lower())
     text = " ".join(page.extract_text() for page in PdfReader(summary).pages)
     assert "Great Plains Trailer Works" in text and "2024" in text
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_notebook_is_stored_as_jupyterlab_saves_it(path):
+    """JupyterLab 4 marks a notebook modified on open when connecting the kernel changes its
+    metadata (it sets ``kernelspec`` and ``language_info`` from the kernel and skips equal
+    values), and saves through nbformat (indent 1, sorted keys, a final newline, cell ids
+    from format 4.5). Stored that way, opening it changes nothing."""
+    from ipykernel.ipkernel import IPythonKernel
+    from ipykernel.kernelspec import get_kernel_dict
+
+    raw = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(raw, as_version=4)
+    assert raw == nbformat.writes(nb) + "\n"
+    assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
+    assert all(cell.get("id") for cell in nb.cells)
+    spec = get_kernel_dict()
+    assert nb.metadata.kernelspec == {"display_name": spec["display_name"],
+                                      "language": spec["language"], "name": "python3"}
+    stored = dict(nb.metadata.language_info)
+    kernel = dict(IPythonKernel.language_info)
+    # the Python version is the one this project develops with; another is a change on open
+    assert re.fullmatch(r"3\.\d+\.\d+", stored.pop("version"))
+    kernel.pop("version")
+    assert stored == kernel

@@ -55,6 +55,32 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def years_label(years) -> str:
+    """The years a chart covers, for its title: ``2025``, ``2023–2025``, ``2021, 2023``,
+    ``no year``."""
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return "no year"
+    if len(ys) > 1 and ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}\u2013{ys[-1]}"
+    return ", ".join(str(y) for y in ys)
+
+
+def title(what: str, years, scope: str | None = None) -> str:
+    """A chart title that says what it covers: ``what``, then ``PLT01, 2023–2025`` on a
+    second line."""
+    covered = years_label(years)
+    return f"{what}\n{scope}, {covered}" if scope else f"{what}\n{covered}"
+
+
+def footnote(fig: Figure, text: str) -> None:
+    """A note under the chart (kept clear of the axes by the constrained layout); a second
+    note goes on the next line."""
+    before = fig.get_supxlabel()
+    fig.supxlabel(f"{before}\n{text}" if before else text, fontsize=8, color="0.25",
+                  ha="left", x=0.01, multialignment="left")
+
+
 def new_figure(width: float = 8.0, height: float = 4.5, **kwargs) -> Figure:
     """A Figure on an Agg canvas with constrained layout."""
     fig = Figure(figsize=(width, height), layout="constrained", **kwargs)

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import pandas as pd
 from matplotlib.transforms import blended_transform_factory
 
-from oshakit.charts.figure import PALETTE, Chart, new_figure
-from oshakit.schema import ITYPE_LABELS
+from oshakit.charts.figure import PALETTE, Chart, footnote, new_figure, title
+from oshakit.schema import ITYPE_LABELS, nature_label
 
 #: Form 300 outcome columns, most serious first.
 OUTCOMES = {
@@ -25,6 +25,12 @@ OUTCOME_COLORS = {"G": PALETTE[7], "H": PALETTE[3], "I": PALETTE[1], "J": PALETT
 NOT_RECORDED = "Not recorded"
 NOT_CLASSIFIED = "Not classified"
 ALL_OTHER = "All other"
+#: What each Pareto counts cases by.
+WHAT = {"body_parts": "part of body", "natures": "nature of injury or illness"}
+
+
+def _in_years(log: pd.DataFrame, years: Sequence[int] | None) -> pd.DataFrame:
+    return log if years is None else log[log["year"].isin(list(years))]
 
 
 def _years(log: pd.DataFrame, years: Sequence[int] | None) -> list[int]:
@@ -66,7 +72,8 @@ def _month_labels(months: pd.Index) -> list[str]:
     return labels
 
 
-def cases_per_month(log: pd.DataFrame, years: Sequence[int] | None = None) -> Chart:
+def cases_per_month(log: pd.DataFrame, years: Sequence[int] | None = None,
+                    scope: str | None = None) -> Chart:
     """Recordable cases per month of injury, stacked by outcome (Form 300 G-J).
 
     Every month of every year shown appears, with zeros where nothing happened; a
@@ -102,7 +109,7 @@ def cases_per_month(log: pd.DataFrame, years: Sequence[int] | None = None) -> Ch
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_xticks(list(x), _month_labels(index), fontsize=8)
     ax.set_ylabel("Recordable cases")
-    ax.set_title("Recordable cases per month, by outcome")
+    ax.set_title(title("Recordable cases per month, by outcome", ys, scope))
     ax.yaxis.get_major_locator().set_params(integer=True)
     _legend_right(ax)
     if not data.to_numpy().any():
@@ -112,7 +119,8 @@ def cases_per_month(log: pd.DataFrame, years: Sequence[int] | None = None) -> Ch
     return Chart("cases_per_month", fig, data)
 
 
-def days_by_year(log: pd.DataFrame, years: Sequence[int] | None = None) -> Chart:
+def days_by_year(log: pd.DataFrame, years: Sequence[int] | None = None,
+                 scope: str | None = None) -> Chart:
     """Days away from work (K) and days of job transfer or restriction (L) per year.
 
     ``data``: index ``year``, columns ``days_away`` and ``days_restricted`` (sums).
@@ -135,7 +143,7 @@ def days_by_year(log: pd.DataFrame, years: Sequence[int] | None = None) -> Chart
     ax.set_xticks(range(len(ys)), [str(y) for y in ys])
     ax.set_xlim(-0.75, max(len(ys), 1) - 0.25)
     ax.set_ylabel("Days")
-    ax.set_title("Days away and days restricted, per year")
+    ax.set_title(title("Days away and days restricted, per year", ys, scope))
     ax.yaxis.get_major_locator().set_params(integer=True)
     _legend_below(ax, ncols=2)
     ax.margins(y=0.12)
@@ -145,23 +153,40 @@ def days_by_year(log: pd.DataFrame, years: Sequence[int] | None = None) -> Chart
     return Chart("days_by_year", fig, data)
 
 
-def pareto_counts(log: pd.DataFrame, by: str, top: int = 10) -> pd.DataFrame:
-    """Cases per value of ``by`` ("; "-joined lists), most frequent first.
-
-    A case listing two body parts counts once for each; a value repeated within
-    one case counts once. Values past ``top`` are summed into ``All other``
-    (last row). Columns: ``value``, ``cases``, ``cumulative_pct`` (share of all
-    mentions, in percent).
-    """
-    values = log[by].reset_index(drop=True).fillna("").str.split(";").explode().str.strip()
+def case_labels(log: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One label per case (row of ``log``) for a Pareto by ``by`` ("; "-joined lists, in
+    the order the input file records them): the first value recorded for the case (natures
+    through :func:`oshakit.schema.nature_label`, so "Strain" and "Sprain/strain" are one),
+    ``Not recorded`` when it names none. Columns ``value`` and ``named`` (how many distinct
+    values the case names)."""
+    values = log[by].reset_index(drop=True).fillna("").astype("str").str.split(";").explode()
+    values = values.str.strip()
     values = values[values != ""]
-    # One (row, value) pair per case and value: a part named twice in a case counts once.
+    if by == "natures":
+        values = values.map(nature_label)
     pairs = pd.DataFrame({"row": values.index.to_numpy(), "value": values.to_numpy(dtype=object)})
     pairs = pairs.drop_duplicates()
-    counts = pairs.groupby("value").size().rename("cases").reset_index()
-    missing = len(log) - pairs["row"].nunique()  # cases naming none
-    if missing:
-        counts = pd.concat([counts, pd.DataFrame({"value": [NOT_RECORDED], "cases": [missing]})])
+    first = pairs.drop_duplicates("row")
+    out = pd.DataFrame({"value": pd.Series(NOT_RECORDED, index=pd.RangeIndex(len(log)),
+                                           dtype=object), "named": 0})
+    out.loc[first["row"].to_numpy(), "value"] = first["value"].to_numpy()
+    named = pairs.groupby("row").size()
+    out.loc[named.index.to_numpy(), "named"] = named.to_numpy()
+    return out
+
+
+def pareto_counts(log: pd.DataFrame, by: str, top: int = 10) -> pd.DataFrame:
+    """Cases per value of ``by``, most frequent first: every case counts once, under the
+    first value recorded for it (see :func:`case_labels`), so the counts add up to the
+    cases of ``log``.
+
+    Values past ``top`` are summed into ``All other`` (last row). Columns: ``value``,
+    ``cases``, ``cumulative_pct`` (share of the cases, in percent).
+    """
+    if by not in WHAT:
+        raise ValueError(f"pareto by must be 'body_parts' or 'natures', not {by!r}")
+    labels = case_labels(log, by)["value"]
+    counts = labels.value_counts().rename_axis("value").rename("cases").reset_index()
     counts = counts.sort_values(["cases", "value"], ascending=[False, True], kind="stable")
     if len(counts) > top + 1:
         rest = pd.DataFrame(
@@ -175,12 +200,19 @@ def pareto_counts(log: pd.DataFrame, by: str, top: int = 10) -> pd.DataFrame:
     return counts
 
 
-def pareto(log: pd.DataFrame, by: str = "body_parts", top: int = 10) -> Chart:
-    """Pareto chart of cases by ``body_parts`` or ``natures``: bars and cumulative share."""
-    if by not in ("body_parts", "natures"):
+def pareto(log: pd.DataFrame, by: str = "body_parts", top: int = 10,
+           years: Sequence[int] | None = None, scope: str | None = None) -> Chart:
+    """Pareto chart of cases by ``body_parts`` or ``natures``: bars (each case once, under
+    the first value recorded for it) and the cumulative share of cases; a note under the
+    chart says how many cases record more than one. ``years``: keep the cases of those
+    years (None: all)."""
+    if by not in WHAT:
         raise ValueError(f"pareto by must be 'body_parts' or 'natures', not {by!r}")
+    ys = _years(log, years)
+    log = _in_years(log, years)
     data = pareto_counts(log, by, top)
-    title = {"body_parts": "part of body", "natures": "nature of injury or illness"}[by]
+    what = WHAT[by]
+    several = int((case_labels(log, by)["named"] > 1).sum())
 
     fig = new_figure(8.0, 4.8)
     ax = fig.add_subplot()
@@ -188,7 +220,7 @@ def pareto(log: pd.DataFrame, by: str = "body_parts", top: int = 10) -> Chart:
     share = ax.twinx()  # carries the right-hand % scale only; everything is drawn on ax
     share.set_ylim(0, 110)
     share.set_yticks(range(0, 101, 20))
-    share.set_ylabel("Cumulative share of mentions (%)", color=PALETTE[3])
+    share.set_ylabel("Cumulative share of cases (%)", color=PALETTE[3])
     share.tick_params(axis="y", colors=PALETTE[3])
     bars = ax.bar(x, data["cases"].tolist(), color=PALETTE[0], width=0.7)
     # The line in % (y on the right axis), drawn on ax so the count labels sit above it.
@@ -211,7 +243,7 @@ def pareto(log: pd.DataFrame, by: str = "body_parts", top: int = 10) -> Chart:
     ax.set_xticks(list(x), data["value"].tolist(), rotation=35, ha="right", fontsize=8)
     ax.set_xlim(-0.6, max(len(data), 1) - 0.4)
     ax.set_ylabel("Cases")
-    ax.set_title(f"Recordable cases by {title} (Pareto)")
+    ax.set_title(title(f"Recordable cases by {what} (Pareto)", ys, scope))
     ax.yaxis.get_major_locator().set_params(integer=True)
     # Bars up to 80% of the height, the 100% point above them.
     tallest = int(data["cases"].max()) if len(data) else 0
@@ -222,15 +254,22 @@ def pareto(log: pd.DataFrame, by: str = "body_parts", top: int = 10) -> Chart:
         _empty_note(ax)
     for a in (ax, share):
         a.spines[["top"]].set_visible(False)
+    if several:
+        footnote(fig, f"Each case counts once, under the first {what} recorded for it; "
+                      f"{several:,} case(s) record more than one.")
     return Chart(f"pareto_{by}", fig, data)
 
 
-def by_illness_type(log: pd.DataFrame) -> Chart:
+def by_illness_type(log: pd.DataFrame, years: Sequence[int] | None = None,
+                    scope: str | None = None) -> Chart:
     """Cases by injury or illness type (Form 300 column M), all six types shown.
 
     A case with no type (an exception) shows as ``Not classified`` when present.
+    ``years``: keep the cases of those years (None: all).
     ``data``: columns ``code``, ``label``, ``cases``.
     """
+    ys = _years(log, years)
+    log = _in_years(log, years)
     counts = log["itype"].value_counts()
     rows = [(code, label, int(counts.get(code, 0))) for code, label in ITYPE_LABELS.items()]
     blank = int(log["itype"].isna().sum())
@@ -246,7 +285,7 @@ def by_illness_type(log: pd.DataFrame) -> Chart:
     names = [f"{c} {lab}".strip() for c, lab in zip(data["code"], data["label"], strict=True)]
     ax.set_yticks(y, names, fontsize=9)
     ax.set_xlabel("Cases")
-    ax.set_title("Recordable cases by injury or illness type (column M)")
+    ax.set_title(title("Recordable cases by injury or illness type (column M)", ys, scope))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.margins(x=0.1)
     ax.spines[["top", "right"]].set_visible(False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib
 import pandas as pd
 
-from oshakit.charts.figure import PALETTE, Chart, new_figure
+from oshakit.charts.figure import PALETTE, Chart, new_figure, title
 
 RATE_LABELS = {
     "tcr": "TCR: total recordable case rate",
@@ -35,18 +35,21 @@ def _label(value: float) -> str:
     return "n/a" if pd.isna(value) else f"{value:.2f}"
 
 
-def rates_by_year(rates_df: pd.DataFrame) -> Chart:
+def rates_by_year(rates_df: pd.DataFrame, years: list[int] | None = None,
+                  scope: str | None = None) -> Chart:
     """TCR and DART per year, one bar per establishment, every bar labelled.
 
     ``rates_df`` is ``oshakit.rates.rates(summaries)``. A rate with no hours
     worked has no bar and is labelled ``n/a``. ``data``: ``establishment_code``,
-    ``year``, ``tcr``, ``dart`` (the plotted values, sorted).
+    ``year``, ``tcr``, ``dart`` (the plotted values, sorted). ``years``: the years the
+    title names (None: the years of ``rates_df``).
     """
     data = (
         rates_df[["establishment_code", "year", "tcr", "dart"]]
         .sort_values(["year", "establishment_code"], kind="stable")
         .reset_index(drop=True)
     )
+    named = years
     years = sorted(data["year"].unique().tolist())
     codes = sorted(data["establishment_code"].unique().tolist())
     n = max(len(codes), 1)
@@ -99,7 +102,8 @@ def rates_by_year(rates_df: pd.DataFrame) -> Chart:
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
         )
-    fig.suptitle("Injury and illness rates per year (N x 200,000 / hours worked)")
+    fig.suptitle(title("Injury and illness rates per year (N \u00d7 200,000 / hours worked)",
+                       named if named is not None else years, scope))
     return Chart("rates_by_year", fig, data)
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from oshakit.charts.figure import Chart, save
+from oshakit.charts.figure import Chart, footnote, save, years_label
 from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
 from oshakit.charts.rates import rates_by_year, rates_table
 from oshakit.errors import OshakitError
-from oshakit.outputs import write_csv
+from oshakit.outputs import STAMP, stamp, write_csv
 from oshakit.result import Result, unknown_establishment
 
 #: File (in ``out_dir``) of the rates table behind the charts.
@@ -68,11 +68,14 @@ def trends(
     years: Iterable[int] | int | None = None,
     establishments: Iterable[str] | str | None = None,
     out_dir: str | Path | None = None,
+    log_year: int | None = None,
 ) -> Trends:
     """Build every trend chart of ``result``.
 
     ``years``: the years to show (None: every year the result covers); ``establishments``:
-    the codes to keep (None: all; an unknown code is an error).
+    the codes to keep (None: all; an unknown code is an error). ``log_year``: the year of
+    the log shown beside the charts (the batch's report year); when the charts cover more
+    years than that, each says so in a note under it.
     """
     wanted = _years(years)
     codes = _as_list(establishments)
@@ -93,17 +96,21 @@ def trends(
     shown = (
         wanted if wanted is not None else list(range(min(found), max(found) + 1) if found else [])
     )
+    scope = _scope(codes)
     built = [
-        cases_per_month(log, shown),
-        rates_by_year(rates_df),
-        days_by_year(log, shown),
-        pareto(log, "body_parts"),
-        pareto(log, "natures"),
-        by_illness_type(log),
+        cases_per_month(log, shown, scope=scope),
+        rates_by_year(rates_df, shown, scope=scope),
+        days_by_year(log, shown, scope=scope),
+        pareto(log, "body_parts", years=shown, scope=scope),
+        pareto(log, "natures", years=shown, scope=scope),
+        by_illness_type(log, shown, scope=scope),
     ]
-    if codes:
+    if log_year is not None and [int(log_year)] != list(shown):
+        beside = int((log["year"] == int(log_year)).sum())
+        note = (f"Note: this chart covers {years_label(shown)} ({len(log):,} case(s) on those "
+                f"logs); the {int(log_year)} log in this report has {beside:,}.")
         for chart in built:
-            _name_scope(chart, codes)
+            footnote(chart.figure, note)
     out = Trends(
         charts={chart.name: chart for chart in built},
         rates=rates_table(summaries, rates_df),
@@ -116,25 +123,26 @@ def trends(
     return out
 
 
-def _name_scope(chart: Chart, codes: list[str]) -> None:
-    """Add the establishment codes to the chart's title: a saved file says whose it is."""
-    scope = ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} establishments"
-    fig = chart.figure
-    if fig.get_suptitle():
-        fig.suptitle(f"{fig.get_suptitle()} - {scope}")
-    else:
-        ax = fig.axes[0]
-        ax.set_title(f"{ax.get_title()} - {scope}")
+def _scope(codes: list[str] | None) -> str | None:
+    """The establishments a chart covers, for its title (None: every establishment)."""
+    if not codes:
+        return None
+    return ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} establishments"
 
 
 def write(trends: Trends, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``out_dir/charts/<name>.png`` and ``.svg`` for every chart and
-    ``out_dir/rates_table.csv``; returns the paths keyed by their path under ``out_dir``."""
+    """Write ``out_dir/charts/<name>.png`` and ``.svg`` for every chart,
+    ``out_dir/rates_table.csv``, and stamp the folder (``README.txt`` and ``run.json``: the
+    computation's fingerprint and policy); returns the paths keyed by their path under
+    ``out_dir``."""
+
     out_dir = Path(out_dir)
     files: dict[str, Path] = {}
     for name, chart in trends.charts.items():
         for kind, path in save(chart, out_dir / "charts", name).items():
             files[f"charts/{name}.{kind}"] = path
-    files[RATES_TABLE_FILE] = path = out_dir / RATES_TABLE_FILE
-    write_csv(trends.rates, path)
+    files[RATES_TABLE_FILE] = write_csv(trends.rates, out_dir / RATES_TABLE_FILE)
+    codes = trends.establishments or []
+    scoped = trends.result.select(establishment=codes[0]) if len(codes) == 1 else trends.result
+    files[STAMP] = stamp(out_dir, scoped, files.values())
     return files

@@ -20,12 +20,26 @@ from oshakit.errors import OshakitError
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose subcommands refuse an unknown option themselves, so that
+    ``oshakit log --yaer 2024`` prints the usage of ``log``, not of ``oshakit``."""
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras and self.prog != "oshakit":
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from oshakit import __version__
+
+    parser = Parser(
         prog="oshakit",
         description="Audited OSHA recordkeeping (Forms 300, 300A, 301, ITA) from case bundles.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"oshakit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")

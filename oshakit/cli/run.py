@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.year}: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} "
           f"skipped (unchanged; --force reruns) in {time.perf_counter() - start:.1f} s")
     print(f"reports: {_shown(manifest.root)}/  manifest: {_shown(manifest.path)}")
+    print(f"audit pack (opens offline): {_shown(manifest.root / 'index.html')}")
     return EXIT_PROBLEMS if counts["failed"] else EXIT_OK
 
 

@@ -171,6 +171,9 @@ def run_batch(
         shutil.rmtree(root / RUNS / run_id, ignore_errors=True)
         with contextlib.suppress(OSError):  # only when no other run is going on
             (root / RUNS).rmdir()
+    from oshakit.report.pack import write_pack
+
+    write_pack(this_year, manifest)  # <out>/<year>/index.html: the year's audit pack
     return manifest
 
 
@@ -192,8 +195,12 @@ def year_result(bundle: Path, year: int, policy: Policy, folder: Path) -> Result
             return result
         except OshakitError:
             pass
-    result = run(bundle, None, policy)
-    check_year(year, result.years)
+    from oshakit.bundle import load_bundle
+    from oshakit.pipeline import bundle_years
+
+    loaded = load_bundle(bundle)
+    check_year(year, bundle_years(loaded))  # refuse a year the bundle lacks before reconciling
+    result = run(loaded, None, policy)
     shutil.rmtree(folder, ignore_errors=True)
     result.save(folder)
     return result

@@ -1,0 +1,125 @@
+"""Static checks over everything a run writes: every HTML page (audit pack, notebook
+reports, Data Docs) loads nothing from the network, and no record of the run holds an
+absolute path (a zipped report folder must open anywhere)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from oshakit.validate.docs import offline
+
+#: A remote asset or link in a page: src/href/url() to http(s) or protocol-relative.
+REMOTE = re.compile(
+    r"""(?:\bsrc|\bhref)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+def remote_references(html: str) -> list[str]:
+    return [html[max(0, m.start() - 60):m.end() + 60] for m in REMOTE.finditer(html)]
+
+
+def test_every_page_of_a_run_loads_nothing_remote(sample_reports):
+    pages = sorted(sample_reports.rglob("*.html"))
+    kinds = {p.relative_to(sample_reports).parts[-1] for p in pages}
+    assert {"index.html", "01_profile.html", "02_reconcile.html", "03_trends.html",
+            "04_forms.html"} <= kinds
+    assert any("data_docs" in p.parts and "validations" in p.parts for p in pages)
+    for page in pages:
+        assert remote_references(page.read_text(encoding="utf-8")) == [], page
+
+
+def test_data_docs_say_pass_and_fail_in_words(sample_reports):
+    docs = sample_reports / "_bundle" / "01_profile" / "data_docs"
+    index = (docs / "index.html").read_text()
+    assert "\u2713 passed" in index
+    page = next((docs / "validations").rglob("*.html")).read_text()
+    assert "\u2713 passed" in page and "fa-check-circle" not in page
+    assert "Subscribe" not in page and "newsletter" not in page
+    assert not (docs / "static" / "fonts").exists()   # GX's unused 4 MB of static files
+
+
+def test_offline_rewrites_a_gx_page():
+    page = ('<html><head><link rel="stylesheet" href="https://cdn.example/b.css">'
+            '<script src="https://code.example/j.js"></script>'
+            "<style>.x{background:url('https://s3.example/logo.png')}</style></head><body>"
+            '<div class="float-left navbar-brand m-0 h-100"><a href="#"><img '
+            'src="https://s3.example/logo.png" alt="GX"></a></div>'
+            '<td><i class="fas fa-check-circle text-success" ></i></td>'
+            '<td><i class="fas fa-times text-danger" aria-hidden="true"></i></td>'
+            '<p>by <a href="https://greatexpectations.io">Great Expectations</a>.</p>'
+            "<script>$('#x').modal();</script>"
+            '<footer><p>Stay current <a href="https://x.example/newsletter">Subscribe</a></p>'
+            "</footer></body></html>")
+    out = offline(page)
+    assert remote_references(out) == []
+    assert '<span class="oshakit-pass">\u2713 passed</span>' in out
+    assert '<span class="oshakit-fail">\u2717 failed</span>' in out
+    assert "Subscribe" not in out and "$('#x')" not in out
+    assert "by Great Expectations." in out
+    assert "oshakit validation" in out
+
+
+def test_data_docs_of_a_failing_bundle_show_the_failures(defects_dir, tmp_path):
+    from oshakit.validate import validate
+
+    v = validate(defects_dir, tmp_path)
+    docs = v.docs_index.parent
+    index = v.docs_index.read_text()
+    assert "\u2717 failed" in index
+    failing = [p for p in (docs / "validations").rglob("*.html")
+               if "\u2717 failed" in p.read_text()]
+    assert failing
+    for page in docs.rglob("*.html"):
+        assert remote_references(page.read_text()) == [], page
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def absolute(text: str) -> bool:
+    return text.startswith(("/", "file:")) or bool(re.match(r"^[A-Za-z]:[\\/]", text))
+
+
+def test_no_absolute_path_in_the_records_of_a_run(sample_reports):
+    records = [sample_reports / "manifest.json", sample_reports / "run.json",
+               sample_reports / "confidential" / "result" / "result.json",
+               *sample_reports.rglob("run.json")]
+    for record in records:
+        data = json.loads(record.read_text())
+        bad = [s for s in _strings(data) if absolute(s)]
+        assert bad == [], (record, bad)
+    for nb in sample_reports.rglob("*.ipynb"):
+        params = nbformat.read(nb, as_version=4).metadata.papermill.parameters
+        bad = [s for s in _strings(params) if absolute(s)]
+        assert bad == [], (nb, bad)
+
+
+def test_no_absolute_link_in_any_page_of_a_run(sample_reports):
+    root = str(Path(sample_reports).resolve())
+    for page in sample_reports.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
+        assert not [h for h in hrefs if absolute(h)], page
+        assert root not in html, page
+
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebooks_build_no_markdown_from_data(path):
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "Markdown(" not in code
