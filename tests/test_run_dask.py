@@ -29,10 +29,11 @@ def cluster() -> LocalCluster:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    """Every file of a report folder, by path (executed notebooks and the manifest aside:
-    they record when and how long each cell ran)."""
+    """Every file of a report folder, by path (executed notebooks, the manifest and the
+    audit pack aside: they record when the notebooks ran and for how long)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.suffix != ".ipynb" and p.name != "manifest.json"}
+            if p.is_file() and p.suffix != ".ipynb"
+            and p.relative_to(root).as_posix() not in ("manifest.json", "index.html")}
 
 
 def outputs(notebook: Path) -> list:
