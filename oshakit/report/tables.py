@@ -1,8 +1,8 @@
 """Report tables: what the notebooks show, formatted for a person who must trust every number.
 
 Every function takes a :class:`~oshakit.result.Result` (or a slice of one from
-``Result.select``) and returns something Jupyter displays: a pandas ``Styler`` (numbers
-with thousands separators, rates with two decimals, dates as ``YYYY-MM-DD``, empty cells as
+``Result.select``) and returns something Jupyter displays: a table rendered by pandas'
+``Styler`` with a plain-text twin (numbers with thousands separators, rates with two decimals, dates as ``YYYY-MM-DD``, empty cells as
 "—", every cell and header HTML-escaped, no row or column cut) or, for an empty section,
 one "None found" line. Nothing here computes a filed number: the Result holds them all.
 
@@ -123,7 +123,7 @@ def table(
     decimals: int = 2,
     max_rows: int | None = MAX_ROWS,
     rest: str | None = None,
-) -> Styler | Html:
+) -> Html:
     """``frame`` as a styled table for people, or the line ``empty`` when it has no row.
 
     ``labels`` renames (and, when given, selects and orders) columns; ``decimals`` for
@@ -175,7 +175,9 @@ def table(
         styler = styler.set_caption(esc(
             (caption + ": " if caption else "")
             + f"the first {max_rows:,} of {len(frame):,} rows{where}"))
-    return styler
+    # Html, not the Styler: its plain-text twin is the table (a Styler's is its memory
+    # address, which would differ from run to run in every executed notebook)
+    return Html(styler.to_html(), styler.to_string(delimiter=" | "))
 
 
 def _source(labels: Mapping[str, str], label: Any) -> str:
@@ -185,11 +187,9 @@ def _source(labels: Mapping[str, str], label: Any) -> str:
     return str(label)
 
 
-def text_of(shown: Styler | Html) -> str:
+def text_of(shown: Html) -> str:
     """What a reader sees in a displayed table, as plain text (for tests and terminals)."""
-    if isinstance(shown, Html):
-        return shown.text
-    return shown.to_string(delimiter=" | ")
+    return shown.text
 
 
 # --- the status of each establishment-year: the headline and the audit pack -----------
@@ -379,7 +379,7 @@ def _totals_html(rows: pd.DataFrame) -> Html:
 
 # --- the sections of 02_reconcile ------------------------------------------------------
 
-def accounting(result: Result) -> Styler | Html:
+def accounting(result: Result) -> Html:
     """Every input row followed through the pipeline. The row accounting is bundle-wide:
     shown whole only for a result that is not one establishment's; an establishment's
     report shows its own cases' funnel (:func:`case_funnel`) instead."""
@@ -392,7 +392,7 @@ def accounting(result: Result) -> Styler | Html:
         empty="None found: no input row was accounted for.")
 
 
-def case_funnel(result: Result) -> Styler | Html:
+def case_funnel(result: Result) -> Html:
     """The cases of the result's establishment(s) and year: how many were opened, how many
     are on the log, and why the others are not (a case can have several reasons)."""
     cases = result.rec.cases
@@ -411,7 +411,7 @@ def case_funnel(result: Result) -> Styler | Html:
                  caption="Cases of this scope (a case off the log can have several reasons)")
 
 
-def exception_counts(result: Result) -> Styler | Html:
+def exception_counts(result: Result) -> Html:
     """Exceptions per severity and code, errors first."""
     exc = result.exceptions
     if exc.empty:
@@ -425,7 +425,7 @@ def exception_counts(result: Result) -> Styler | Html:
                  labels={"severity": "Severity", "code": "Code", "count": "Exceptions"})
 
 
-def exceptions(result: Result, max_rows: int = 200) -> Styler | Html:
+def exceptions(result: Result, max_rows: int = 200) -> Html:
     """Every exception, errors first, with its file, line and case."""
     exc = result.exceptions
     if exc.empty:
@@ -456,7 +456,7 @@ LOG_LABELS = {
 }
 
 
-def log(result: Result, max_rows: int = MAX_ROWS) -> Styler | Html:
+def log(result: Result, max_rows: int = MAX_ROWS) -> Html:
     """The Form 300 log rows, columns A–M (explanations are in ``log.csv``)."""
     rows = result.log
     if rows.empty:
@@ -472,7 +472,7 @@ def log(result: Result, max_rows: int = MAX_ROWS) -> Styler | Html:
     return table(shown, "log", labels=labels, max_rows=max_rows, rest="log.csv")
 
 
-def form300a(result: Result) -> Styler | Html:
+def form300a(result: Result) -> Html:
     """The Form 300A of each establishment-year, whole: one column per establishment-year,
     one row per field of the form (establishment, employment, G–M)."""
     s = result.summaries
@@ -516,14 +516,14 @@ RATE_LABELS = {
 }
 
 
-def rates(result: Result) -> Styler | Html:
+def rates(result: Result) -> Html:
     """TCR, DART, DAFW and severity rates per establishment-year (per 200,000 hours), and
     the trailing 12 months ending on the as-of date."""
     return table(result.rates, "rates", labels=RATE_LABELS,
                  empty="None found: no establishment-year in this scope.")
 
 
-def checks(result: Result) -> Styler | Html:
+def checks(result: Result) -> Html:
     """The ITA checks that failed (errors stop an upload); a line when all passed."""
     failed = result.failed_checks
     if result.checks.empty:
@@ -537,7 +537,7 @@ def checks(result: Result) -> Styler | Html:
         "year": "Year", "message": "Message"})
 
 
-def duty(result: Result) -> Styler | Html:
+def duty(result: Result) -> Html:
     """Who must keep the log and what must be submitted, with the rule's reasons."""
     d = result.duty
     return table(d, "duty", labels={
@@ -551,7 +551,7 @@ def duty(result: Result) -> Styler | Html:
 # --- 03_trends and 04_forms ------------------------------------------------------------
 
 def trend_table(result: Result, years: Iterable[int] | None = None,
-                establishments: Iterable[str] | None = None) -> Styler | Html:
+                establishments: Iterable[str] | None = None) -> Html:
     """Per establishment and year: cases on the log by outcome, days, hours, TCR and DART
     (the numbers the trend charts draw)."""
     rows = status(result)
@@ -586,7 +586,7 @@ def trends_headline(result: Result, years: Iterable[int],
                      "say so under them." if log_year is not None and years != [log_year]
                      else ""))]
     shown = trend_table(result, years, codes)
-    table_html = shown._repr_html_() if isinstance(shown, Styler) else shown.html
+    table_html = shown.html
     parts.append(Html(table_html, text_of(shown)))
     parts.append(note(f"Computation {result.fingerprint} (bundle {result.source or DASH}; "
                       f"policy: {result.policy.describe()}).", "fingerprint"))
@@ -595,7 +595,7 @@ def trends_headline(result: Result, years: Iterable[int],
 
 
 def forms_table(written: Mapping[str, Mapping[str, Any]],
-                notebook: str | None = None) -> Styler | Html:
+                notebook: str | None = None) -> Html:
     """The PDFs written per establishment (``render_forms``' answer), paths relative to the
     notebook's folder (see :func:`oshakit.report.where.notebook_href`)."""
     from pathlib import Path
@@ -646,7 +646,7 @@ def validation_headline(validation: Any, year: int | None = None,
     return Html(f'<div class="oshakit-headline">{block.html}</div>', block.text)
 
 
-def validation_files(validation: Any) -> Styler | Html:
+def validation_files(validation: Any) -> Html:
     return table(validation.summary, "validation_files", labels={
         "file": "File", "kind": "Kind", "rows": "Rows", "expectations": "Expectations",
         "run": "Run", "skipped": "Skipped", "passed": "Passed", "failed": "Failed",
@@ -655,7 +655,7 @@ def validation_files(validation: Any) -> Styler | Html:
         decimals=1, empty="None found: no file was validated.")
 
 
-def worst_columns(validation: Any, n: int = 10) -> Styler | Html:
+def worst_columns(validation: Any, n: int = 10) -> Html:
     worst = validation.worst_columns(n)
     worst = worst[(worst["errors"] > 0) | (worst["warnings"] > 0)]
     return table(worst, "worst_columns", labels={
@@ -664,7 +664,7 @@ def worst_columns(validation: Any, n: int = 10) -> Styler | Html:
 
 
 def findings(validation: Any, year: int | None = None,
-             max_rows: int = MAX_ROWS) -> Styler | Html:
+             max_rows: int = MAX_ROWS) -> Html:
     rows = validation.for_year(year)
     rows = rows.assign(_o=severity_order(rows["severity"])).sort_values(
         ["_o", "file", "line"], kind="stable")
@@ -674,7 +674,7 @@ def findings(validation: Any, year: int | None = None,
         empty="None found: every expectation passed.")
 
 
-def profile(validation: Any, max_rows: int = MAX_ROWS) -> Styler | Html:
+def profile(validation: Any, max_rows: int = MAX_ROWS) -> Html:
     return table(validation.profile, "profile", labels={
         "file": "File", "column": "Column", "type": "Type", "rows": "Rows",
         "nulls": "Empty", "null_pct": "Empty %", "distinct": "Distinct", "min": "Min",
