@@ -27,6 +27,27 @@ NOT_DATA = {"defects.csv"}
 SAMPLE_BUNDLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 #: Up to this many characters of a rejected row are kept to tell which case it belonged to.
 TEXT_KEPT = 4000
+#: Prose columns: a quote inside one of their cells that neither opens nor closes a quoted
+#: field (an inch mark: ``Dock 3 - 2" step``) is kept as a character, with a warning. In any
+#: other column (ids, links, codes, dates, numbers, EIN, NAICS...) such a cell is emptied
+#: and rejected: it may be the remains of damaged quoting and would change a join or a
+#: number. Columns the kit does not know are passed through, so they count as prose.
+FREE_TEXT = frozenset({
+    "incidents.loc_description", "incidents.comment_activity", "incidents.comment_explanation",
+    "incidents.comment_cause", "incidents.primary_physician", "incidents.hospital_name",
+    "incidents.hospital_address", "incidents.hospital_city",
+    "patient_conditions.description", "patient_conditions.status",
+    "patient_conditions.severity",
+    "patient_clinical_restriction.type_option", "patient_clinical_restriction.allowed_weight",
+    "accommodations.comments",
+    "incident_nibp.nature_injury", "incident_nibp.body_part", "incident_nibp.comment",
+    "incident_nibp.size", "incident_nibp.manufacturer",
+    "employees.first_name", "employees.last_name", "employees.job_title", "employees.street",
+    "employees.city",
+    "establishments.establishment_name", "establishments.company_name",
+    "establishments.street_address", "establishments.city",
+    "establishments.industry_description",
+})
 
 
 def load_bundle(
@@ -221,19 +242,22 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
         return out
     kind = head.kind
     names = _column_names(head, problems, bad_header)
-    got = P.parse(data, recs, head.delimiter, ncols)
+    known = set(kind.column_names)
+    free = [n in FREE_TEXT or n not in known for n in names]
+    got = P.parse(data, recs, head.delimiter, ncols, free)
     if got is None and recs.fast:  # pyarrow saw a bad row: find it line by line
         recs = R.scan(data, head.end, head.line + 1, head.delimiter, ncols, careful=True)
-        got = P.parse(data, recs, head.delimiter, ncols)
+        got = P.parse(data, recs, head.delimiter, ncols, free)
     if got is None:  # pyarrow still disagrees: read every record by the lenient rules
         recs.status[recs.status == R.OK] = R.OK_LENIENT
         recs.fast = False
-        got = P.parse(data, recs, head.delimiter, ncols)
+        got = P.parse(data, recs, head.delimiter, ncols, free)
     assert got is not None
-    table, order = got
+    table, order, quoted = got
     texts = dict(above_texts)
     rejected = above_rows + _record_problems(data, recs, kind, ncols, head, names, problems,
                                              texts)
+    quote_cells, quote_rows = _quoted_cells(recs, quoted, names, kind, problems)
     lines = recs.lines[order]
     rows_read = len(recs.starts) + above_rows
     table, lines, order, n_empty = _drop_empty_rows(table, lines, order)
@@ -245,8 +269,9 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
     table = table.rename_columns(names)
     unique = _keys_unique(table, kind)
     frame, key_rejected, cells = _type(table, kind, lines, problems, data, recs, order,
-                                       texts, name)
+                                       texts, name, quote_rows)
     rejected += key_rejected
+    cells += quote_cells
     _unnamed_columns(frame, head, names, problems)
     if not len(frame) and rows_read == 0:
         problems.add(head.line, "", None, "file_header_only",
@@ -322,7 +347,7 @@ def _column_names(head: H.Header, problems: Problems, bad_header: list[int]) -> 
                      + (f" and {len(renamed) - 8} more" if len(renamed) > 8 else ""),
                      severity="info")
     if bad_header:
-        problems.add(head.line, "", None, "encoding",
+        problems.add(head.line, "", None, "header_encoding",
                      "the header holds bytes that are not valid UTF-8: a column name may be "
                      "wrong, so every row may be misread; save the file as UTF-8")
     return names
@@ -339,12 +364,16 @@ def _record_problems(data: bytes, recs: R.Records, kind: schema.Kind, ncols: int
         texts[(problems.file, line)] = raw[:TEXT_KEPT]
         first = raw.split("\n", 1)[0].rstrip("\r")
         rejected += 1
+        if status == R.FIELD_COUNT and recs.signals[r] & R.QUOTE_IN_QUOTED:
+            status = R.UNCLOSED  # a quote inside a quoted field, then a wrong count
         if status == R.FIELD_COUNT:
             span = (f" (the record runs to line {int(recs.last_lines[r])})"
                     if recs.last_lines[r] > recs.lines[r] else "")
+            hint = (" (a quote inside a field is not doubled, or a quoted field is not "
+                    "closed: check the quoting)" if recs.signals[r] else "")
             problems.add(line, "", first, "field_count",
-                         f"has {int(recs.fields[r])} fields, the header has {ncols}{span}: "
-                         "rejected")
+                         f"has {int(recs.fields[r])} fields, the header has {ncols}{span}"
+                         f"{hint}: rejected")
         elif status == R.UNCLOSED:
             col = _open_quote_column(first, head.delimiter)
             column = names[col] if col is not None and col < len(names) else ""
@@ -352,21 +381,46 @@ def _record_problems(data: bytes, recs: R.Records, kind: schema.Kind, ncols: int
                          "a quote opened on this line is not closed where a field can end "
                          "(it would swallow the lines after it): this row is rejected and "
                          "reading goes on with the next line")
+        elif status == R.CONTROL:
+            problems.add(line, "", first.encode("unicode_escape").decode("ascii"),
+                         "control_chars",
+                         "holds control characters (bytes 0x00-0x1F other than tab and line "
+                         "ends), which no text has: binary damage, rejected")
         else:
             problems.add(line, "", first, "encoding",
                          "holds bytes that are not valid UTF-8 while the rest of the file is "
                          "UTF-8: rejected (save the file as UTF-8)")
-    for r in np.flatnonzero(recs.status == R.OK_LENIENT):
-        line = int(recs.lines[r])
-        first = data[recs.starts[r]: recs.ends[r]].decode("utf-8", "replace").split("\n")[0]
-        problems.add(line, "", first, "quote_in_field",
-                     "a quote inside a field was read as a character (it neither opens nor "
-                     "closes a quoted field); check the row", severity="warning")
     return rejected
 
 
+def _quoted_cells(recs: R.Records, quoted: list, names: list[str], kind: schema.Kind,
+                  problems: Problems) -> tuple[int, set[int]]:
+    """Problems of cells holding a quote read as a character: (cells emptied, lines of the
+    rows rejected because the cell is a key or a required column)."""
+    emptied, rows = 0, set()
+    required = {c.name for c in kind.columns if c.required} | set(kind.key)
+    for cell in quoted:
+        line, column = int(recs.lines[cell.record]), names[cell.column]
+        if cell.kept:
+            problems.add(line, column, cell.value, "quote_in_field",
+                         "holds a quote that neither opens nor closes a quoted field: read as "
+                         "a character (an inch mark?); check the value", severity="warning")
+            continue
+        whole = column in required
+        if whole:
+            rows.add(line)
+        else:
+            emptied += 1
+        problems.add(line, column, cell.value, "quote_in_field",
+                     "holds a quote that neither opens nor closes a quoted field (damaged "
+                     "quoting?); a quote has no place in this column: "
+                     + ("the row is rejected" if whole else "the cell is emptied"))
+    return emptied, rows
+
+
 def _open_quote_column(line: str, delimiter: str) -> int | None:
-    """The field in which a quote opens and is not closed on ``line``."""
+    """The field whose quote is not closed where a field can end: the one still open at the
+    end of ``line``, or the one holding a lone quote not followed by the delimiter."""
     inside, field_no, opened, closed_at = False, 0, None, -2
     at_start = True
     for i, ch in enumerate(line):
@@ -375,6 +429,8 @@ def _open_quote_column(line: str, delimiter: str) -> int | None:
                 nxt = line[i + 1] if i + 1 < len(line) else "\n"
                 if nxt in (delimiter, "\n", "\r", '"'):
                     inside, closed_at = False, i
+                else:
+                    return opened
         elif ch == '"':
             if i == closed_at + 1 or at_start:
                 inside, opened = True, field_no
@@ -410,7 +466,7 @@ def _unnamed_columns(frame: pd.DataFrame, head: H.Header, names: list[str],
             continue
         filled = int(frame[nm].notna().sum())
         if filled == 0:
-            frame.drop(columns=nm, inplace=True)
+            del frame[nm]
         else:
             problems.add(head.line, nm, None, "unnamed_column",
                          f"column {i + 1} has no name in the header but holds values on "
@@ -428,8 +484,8 @@ def _unnamed_columns(frame: pd.DataFrame, head: H.Header, names: list[str],
 
 
 def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Problems,
-          data: bytes, recs: R.Records, order: np.ndarray, texts: dict, file_name: str
-          ) -> tuple[pd.DataFrame, int, int]:
+          data: bytes, recs: R.Records, order: np.ndarray, texts: dict, file_name: str,
+          reject_lines: set[int] = frozenset()) -> tuple[pd.DataFrame, int, int]:
     """Typed frame, rows rejected for their key, cells rejected."""
     columns = {name: TY.strip(table.column(name)) for name in table.column_names}
     n = table.num_rows
@@ -440,12 +496,18 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
     for k in key_cols:
         missing = columns[k].is_null().to_numpy(zero_copy_only=False)
         drop |= np.asarray(missing, dtype=bool)
+    quoted = np.isin(lines, np.fromiter(reject_lines, dtype=np.int64)) if reject_lines else (
+        np.zeros(n, dtype=bool))
+    drop &= ~quoted  # already reported (a quote in the key)
     if drop.any():
         rows = np.flatnonzero(drop)
         _keep_texts(texts, file_name, data, recs, order, rows, lines)
         problems.add_many(lines[rows], key_cols[0], [None] * len(rows), "key_missing",
                           f"the row has no {' + '.join(kind.key)}; a row without its key "
                           "cannot be used: rejected", show_value=False)
+    if quoted.any():
+        _keep_texts(texts, file_name, data, recs, order, np.flatnonzero(quoted), lines)
+        drop |= quoted
     typed: dict[str, TY.Typed] = {}
     for k in key_cols:
         col = known[k]

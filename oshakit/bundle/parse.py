@@ -9,6 +9,8 @@ found: if it does not, the caller reads the file again down the careful path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 from pyarrow import csv as pacsv
@@ -23,9 +25,22 @@ def names(ncols: int) -> list[str]:
     return [f"c{i}" for i in range(ncols)]
 
 
-def parse(data: bytes, recs: R.Records, delimiter: str, ncols: int
-          ) -> tuple[pa.Table, np.ndarray] | None:
-    """(table, index of the record of each row); None if pyarrow disagrees with the scan."""
+@dataclass
+class QuotedCell:
+    """A cell of a leniently read record that holds a quote read as a character."""
+
+    record: int
+    column: int
+    value: str
+    kept: bool  # False: the cell was emptied (its column is not free text)
+
+
+def parse(data: bytes, recs: R.Records, delimiter: str, ncols: int,
+          free_text: list[bool] | None = None
+          ) -> tuple[pa.Table, np.ndarray, list[QuotedCell]] | None:
+    """(table, index of the record of each row, cells with a quote read as a character);
+    None if pyarrow disagrees with the scan. ``free_text[i]``: column ``i`` is prose, where
+    such a quote is kept (an inch mark); elsewhere the cell is emptied."""
     clean = np.flatnonzero(recs.status == R.OK)
     lenient = np.flatnonzero(recs.status == R.OK_LENIENT)
     cols = names(ncols)
@@ -33,17 +48,27 @@ def parse(data: bytes, recs: R.Records, delimiter: str, ncols: int
     if table is None:
         return None
     order = clean
+    quoted: list[QuotedCell] = []
     if len(lenient):
-        rows = [R.split(data[recs.starts[r]: recs.ends[r]].decode("utf-8"), delimiter)
-                for r in lenient]
-        extra = pa.table({c: pa.array([(row[i] if i < len(row) else None) or None for row in rows],
-                                          type=pa.large_string())
+        rows = []
+        for r in lenient:
+            row = R.split(data[recs.starts[r]: recs.ends[r]].decode("utf-8"), delimiter)
+            row = (row + [""] * ncols)[:ncols]
+            for i, value in enumerate(row):
+                if '"' in value:
+                    kept = bool(free_text[i]) if free_text else True
+                    quoted.append(QuotedCell(int(r), i, value, kept))
+                    if not kept:
+                        row[i] = ""
+            rows.append(row)
+        extra = pa.table({c: pa.array([row[i] or None for row in rows],
+                                      type=pa.large_string())
                           for i, c in enumerate(cols)})
         table = pa.concat_tables([table, extra])
         order = np.concatenate((clean, lenient))
         sort = np.argsort(order, kind="stable")
         table, order = table.take(pa.array(sort)), order[sort]
-    return table, order
+    return table, order, quoted
 
 
 def _arrow(data: bytes, recs: R.Records, which: np.ndarray, delimiter: str,

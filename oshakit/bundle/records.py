@@ -29,7 +29,7 @@ import numpy as np
 
 NL, CR, QUOTE = 10, 13, 34
 #: Record status.
-OK, OK_LENIENT, FIELD_COUNT, UNCLOSED, BAD_BYTES = range(5)
+OK, OK_LENIENT, FIELD_COUNT, UNCLOSED, BAD_BYTES, CONTROL = range(6)
 #: Signals found while scanning a line.
 LITERAL, QUOTE_IN_QUOTED = 1, 2
 #: A record spanning more lines than this sends the file down the careful path.
@@ -47,7 +47,7 @@ class Records:
     ends: np.ndarray  # offset of its terminating newline (or the end of the buffer)
     lines: np.ndarray  # 1-based line where it starts
     last_lines: np.ndarray  # 1-based line where it ends
-    status: np.ndarray  # OK, OK_LENIENT, FIELD_COUNT, UNCLOSED, BAD_BYTES
+    status: np.ndarray  # OK, OK_LENIENT, FIELD_COUNT, UNCLOSED, BAD_BYTES, CONTROL
     fields: np.ndarray  # its field count (FIELD_COUNT records), else the header's
     signals: np.ndarray  # LITERAL | QUOTE_IN_QUOTED per record
     fast: bool  # taken by the fast path (the whole body is one clean run)
@@ -65,11 +65,13 @@ def scan(data: bytes, offset: int, first_line: int, delimiter: str, ncols: int,
     arr = np.frombuffer(data, dtype=np.uint8)
     delim = ord(delimiter)
     qpos, nl = positions(arr, offset, (QUOTE, NL))
-    if not bad_bytes and not careful:
+    control = controls(arr, data, offset)
+    if not bad_bytes and not careful and not len(control):
         fast = _fast(arr, data, offset, first_line, delim, ncols, qpos, nl)
         if fast is not None:
             return fast
-    return _careful(arr, data, offset, first_line, delim, ncols, qpos, nl, bad_bytes or [])
+    return _careful(arr, data, offset, first_line, delim, ncols, qpos, nl, bad_bytes or [],
+                    control)
 
 
 def positions(arr: np.ndarray, offset: int, values: tuple[int, ...]
@@ -85,6 +87,24 @@ def positions(arr: np.ndarray, offset: int, values: tuple[int, ...]
             np.equal(part, value, out=hit)
             out.append(np.flatnonzero(hit) + a)
     return tuple(np.concatenate(f) if f else np.zeros(0, dtype=np.int64) for f in found)
+
+
+def controls(arr: np.ndarray, data: bytes, offset: int) -> np.ndarray:
+    """Offsets of control bytes (0x00-0x1F other than tab, LF and CR) in ``arr[offset:]``:
+    no text holds them, so a record that does is binary damage."""
+    chunk = 1 << 22
+    scratch = np.empty(min(chunk, max(len(arr) - offset, 0)), dtype=bool)
+    found = []
+    for a in range(offset, len(arr), chunk):
+        part = arr[a: a + chunk]
+        hit = scratch[: len(part)]
+        np.less(part, 32, out=hit)
+        usual = sum(data.count(c, a, a + len(part)) for c in (b"\t", b"\n", b"\r"))
+        if int(np.count_nonzero(hit)) > usual:
+            pos = np.flatnonzero(hit)
+            byte = part[pos]
+            found.append(pos[(byte != 9) & (byte != 10) & (byte != 13)] + a)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 # --- the fast path ------------------------------------------------------------------------
@@ -200,7 +220,8 @@ class _Lines:
         return inside, n_delims, signals
 
 
-def _careful(arr, data, offset, first_line, delim, ncols, qpos, nl, bad_bytes) -> Records:
+def _careful(arr, data, offset, first_line, delim, ncols, qpos, nl, bad_bytes,
+             control=()) -> Records:
     lines = _Lines(arr, data, offset, delim, qpos, nl)
     out_start: list[int] = []
     out_end: list[int] = []
@@ -250,13 +271,15 @@ def _careful(arr, data, offset, first_line, delim, ncols, qpos, nl, bad_bytes) -
     starts = np.asarray(out_start, dtype=np.int64)
     ends = np.asarray(out_end, dtype=np.int64)
     status = np.asarray(out_status, dtype=np.int8)
-    if bad_bytes and len(starts):
-        bad = np.asarray(bad_bytes, dtype=np.int64)
+    for positions_, code in ((bad_bytes, BAD_BYTES), (control, CONTROL)):
+        if not len(positions_) or not len(starts):
+            continue
+        bad = np.asarray(positions_, dtype=np.int64)
         rec = np.searchsorted(starts, bad, side="right") - 1
         hit = rec >= 0
         hit[hit] &= bad[hit] <= ends[rec[hit]]
         rec = rec[hit]
-        status[rec] = np.where(status[rec] == UNCLOSED, UNCLOSED, BAD_BYTES)
+        status[rec] = np.where(status[rec] == UNCLOSED, UNCLOSED, code)
     return Records(starts, ends, first_line + np.asarray(out_first, dtype=np.int64),
                    first_line + np.asarray(out_last, dtype=np.int64), status,
                    np.asarray(out_fields, dtype=np.int64),
