@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from oshakit import problems
-from oshakit.bundle import COLUMN_CODES, FILE_CODES, ROW_CODES
+from oshakit.bundle import COLUMN_CODES, FILE_CODES
 from oshakit.schema import KINDS, LINE
 
 COLUMNS = [*problems.CORE, "value", "scope", "affects"]
@@ -147,7 +147,7 @@ def _judge(r, bundle, index: _Index, kinds: dict, year: int) -> tuple[str, str |
         hit = frame[frame[LINE] == line]
         if len(hit):
             row = hit.iloc[0]
-    if row is not None and r.code not in ROW_CODES:
+    if row is not None:  # the row is in its frame: only the cell was not read
         return "cell", _cell(kind, row, r, index, year)
     dropped = getattr(bundle, "dropped", {}).get(kind)
     if dropped is not None and LINE in dropped and not several:

@@ -596,3 +596,62 @@ def test_every_damaged_bundle_leaves_the_other_files_alone(tmp_path, sample):
                                         (EMP, emp_line, "field_count")])
     same_frames(b, sample, except_kinds=("encounters", "employees"))
     assert_invariant(b)
+
+
+# --- the CLI on every damaged bundle --------------------------------------------------------
+
+
+def _on_line(prefix: str, old: str, new: str, name: str = ENC):
+    def go(folder: Path) -> None:
+        replace_on_line(folder, name, line_starting(folder, name, prefix), old, new)
+    return go
+
+
+def _text(name: str, change, encoding: str = "utf-8"):
+    def go(folder: Path) -> None:
+        write(folder, name, change(text_of(folder, name)), encoding)
+    return go
+
+
+def _bytes(name: str, data: bytes):
+    def go(folder: Path) -> None:
+        (folder / name).write_bytes(data)
+    return go
+
+
+DAMAGES = {
+    "unclosed quote": _on_line("ENC0000359,", ",Maintenance Shop,", ',"Maintenance Shop,'),
+    "inch mark": _on_line("ENC0000359,", ",Maintenance Shop,", ',Dock 3 - 2" step,'),
+    "quote in a case number": _on_line("ENC0000384,", ",2024-PLT01-0008,",
+                                       ',2024-PLT01-00"08,'),
+    "missing delimiter": _on_line("E000002,", ",Emily,", ",Emily ", EMP),
+    "CR only": _text(ENC, lambda t: t.replace("\n", "\r")),
+    "Windows-1252": _text(EMP, cp1252_safe, "cp1252"),
+    "UTF-16 without BOM": _text(EMP, lambda t: t, "utf-16-le"),
+    "title row": _text(ENC, lambda t: "Injury export\n\n" + t),
+    "ALL CAPS header": _text(ENC, lambda t: t.split("\n", 1)[0].upper() + "\n"
+                             + t.split("\n", 1)[1]),
+    "semicolons": _text("employment.csv", lambda t: t.replace(",", ";")),
+    "unknown kind": _text(EMP, lambda t: t.replace("employees.pat_id,", "employee.patid,", 1)),
+    "Excel serial date": _on_line("ENC0000359,", ",2024-02-17,2024-PLT01-0008,",
+                                  ",45339,2024-PLT01-0008,"),
+    "PNG as CSV": _bytes("scan.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256))),
+    "empty optional file": _bytes("accommodations.csv", b""),
+    "header only": _text("establishments.csv", lambda t: t.split("\n")[0]),
+    "stray byte in a header": lambda folder: (folder / EMP).write_bytes(
+        (folder / EMP).read_bytes().replace(b"job_title", b"job_t\xefle")),
+    "control bytes": _on_line("ENC0000359,", "Maintenance Shop", "Maint\x00\x01nance"),
+    "empty link cell": _on_line("PCR0000001,", "PCR0000001,ENC0000008,", "PCR0000001,,",
+                                "patient_clinical_restriction.csv"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_inspect_never_prints_a_traceback(tmp_path, capsys, damage):
+    folder = copy_sample(tmp_path)
+    DAMAGES[damage](folder)
+    code, out = inspect_output(folder, capsys)
+    assert code in (0, 1)
+    assert "fit to file" in out.lower()
+    code, out = inspect_output(folder, capsys, "--year", "2024", "--all")
+    assert code in (0, 1) and "2024" in out

@@ -267,6 +267,11 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
                      f"{n_empty:,} row(s) hold no value at all (only delimiters): not counted "
                      "as rows", severity="info")
     table = table.rename_columns(names)
+    if text.encoding in T.SINGLE_BYTE:
+        table, guessed, guessed_rows = _guessed_letters(table, kind, lines, text.encoding,
+                                                        problems)
+        quote_cells += guessed
+        quote_rows |= guessed_rows
     unique = _keys_unique(table, kind)
     frame, key_rejected, cells = _type(table, kind, lines, problems, data, recs, order,
                                        texts, name, quote_rows)
@@ -416,6 +421,38 @@ def _quoted_cells(recs: R.Records, quoted: list, names: list[str], kind: schema.
                      "quoting?); a quote has no place in this column: "
                      + ("the row is rejected" if whole else "the cell is emptied"))
     return emptied, rows
+
+
+def _guessed_letters(table: pa.Table, kind: schema.Kind, lines: np.ndarray, encoding: str,
+                     problems: Problems) -> tuple[pa.Table, int, set[int]]:
+    """In a file read by the single-byte guess, letters outside ASCII are trusted in prose
+    only: in an id, a link, a code or a number they depend on the guess (and may be damage),
+    so the cell is emptied, or the row rejected for a key or required column."""
+    required = {c.name for c in kind.columns if c.required} | set(kind.key)
+    known = set(kind.column_names)
+    emptied, rows = 0, set()
+    for name in table.column_names:
+        if name in FREE_TEXT or name not in known:
+            continue
+        col = table.column(name)
+        odd = pc.fill_null(pc.invert(pc.string_is_ascii(col)), False)
+        mask = np.asarray(odd.to_numpy(zero_copy_only=False), dtype=bool)
+        if not mask.any():
+            continue
+        hit = np.flatnonzero(mask)
+        whole = name in required
+        if whole:
+            rows.update(int(x) for x in lines[hit])
+        else:
+            emptied += len(hit)
+        problems.add_many(lines[hit], name, col.take(pa.array(hit)).to_pylist(), "encoding",
+                          f"has letters outside ASCII, read by the {encoding} guess, in a "
+                          "column that is matched or coded (not prose): not trusted, "
+                          + ("the row is rejected" if whole else "the cell is emptied"))
+        index = table.column_names.index(name)
+        table = table.set_column(index, name, pc.if_else(pa.array(mask), pa.scalar(
+            None, col.type), col))
+    return table, emptied, rows
 
 
 def _open_quote_column(line: str, delimiter: str) -> int | None:

@@ -38,6 +38,8 @@ SIGNATURES = (
     (b"BM", None),  # too short to trust alone; checked with the control-byte ratio
 )
 _CHUNK = 1 << 24
+#: Encodings the loader guesses (``Text.encoding`` of a file that was not UTF-8).
+SINGLE_BYTE = ("Windows-1252", "Latin-1 (ISO-8859-1)")
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 13, 12))
 _VALID_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

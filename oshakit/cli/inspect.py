@@ -43,18 +43,34 @@ def run(args: argparse.Namespace) -> int:
     print(problems_text(bundle.rejects, limit))
     unread = None
     if args.year is not None:
-        from oshakit.cases import reconcile
-        from oshakit.completeness import unread as unread_of
-
-        unread = unread_of(bundle, reconcile(bundle, year=args.year), args.year)
+        unread = _unread(bundle, args.year)
         print()
-        print(unread_text(unread, args.year, limit))
+        print(unread_text(unread, args.year, limit) if unread is not None else
+              f"The bundle could not be reconciled for {args.year}, so what feeds its log "
+              "is not known.")
     if args.rejects:
         bundle.rejects.to_csv(args.rejects, index=False)
         print(f"\nevery problem written to {args.rejects}")
     print()
     print(verdict(bundle, unread, args.year))
-    return 1 if (bundle.rejects["severity"] == "error").any() else 0
+    failed = args.year is not None and unread is None
+    return 1 if failed or (bundle.rejects["severity"] == "error").any() else 0
+
+
+def _unread(bundle: Bundle, year: int) -> pd.DataFrame | None:
+    """What could not be read and feeds ``year`` (None when reconciling failed: the
+    loader's findings above still stand, and the failure is printed, not raised)."""
+    from oshakit.cases import reconcile
+    from oshakit.completeness import unread
+    from oshakit.errors import OshakitError
+
+    try:
+        return unread(bundle, reconcile(bundle, year=year), year)
+    except OshakitError:
+        raise
+    except Exception as exc:  # a damaged bundle must never end in a traceback
+        print(f"\nreconciling {year} failed: {type(exc).__name__}: {exc}")
+        return None
 
 
 def accounting_text(bundle: Bundle) -> str:
@@ -118,6 +134,9 @@ def verdict(bundle: Bundle, unread: pd.DataFrame | None = None, year: int | None
     warnings = int((bundle.rejects["severity"] == "warning").sum())
     checked = (f"; {warnings:,} warning(s) above say what the loader read by a rule: check "
                "them" if warnings else "")
+    if year is not None and unread is None:
+        return (f"Not known to be fit to file for {year}: the bundle could not be "
+                "reconciled (see above)" + checked + ".")
     if year is not None and unread is not None:
         if len(unread):
             return (f"Not fit to file for {year}: {len(unread):,} problem(s) the loader could "
