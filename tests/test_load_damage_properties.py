@@ -3,9 +3,9 @@ undamaged sample gives, or the fail-closed check names the damaged file and line
 
 The damage is what exports and editors do to one record: a quote added or lost, a line
 break or a lone CR in the middle, a delimiter added or lost, a stretch of bytes garbled,
-the record cut short, the record written twice. (Deleting a whole record or changing one
-character of a value is not damage a reader can see: a file without that row is a valid
-file.) The reference reading of the sample, to know which record a physical line belongs
+the record cut short (a field or more lost), the record written twice. (Deleting a whole
+record or changing one character of a value is not damage a reader can see: the file is
+still a valid file, with other data.) The reference reading of the sample, to know which record a physical line belongs
 to, is Python's csv module.
 """
 
@@ -110,8 +110,9 @@ def damage(line: bytes, op: str, pos: int, garbage: bytes) -> bytes:
         return line[:q] + line[q + 1:]
     if op == "garble":
         return line[:pos] + garbage + line[pos + len(garbage):]
-    if op == "cut":
-        return line[: min(pos, len(line) - 1)]
+    if op == "cut":  # cut short: at least the last field is lost
+        commas = [i for i, c in enumerate(line) if c == ord(",")]
+        return line[: min(pos, commas[-1])]
     if op == "twice":
         return line + b"\n" + line
     raise AssertionError(op)

@@ -25,8 +25,9 @@ DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".psv"}
 NOT_DATA = {"defects.csv"}
 #: The small sample bundle shipped inside the package (used when no bundle is given).
 SAMPLE_BUNDLE = Path(__file__).resolve().parent.parent / "data" / "sample"
-#: Up to this many characters of a rejected row are kept to tell which case it belonged to.
-TEXT_KEPT = 4000
+#: Up to this many characters of a rejected row are kept to tell which case it belonged to,
+#: for up to ROWS_KEPT rejected rows per file (beyond, a row's case is unknown: fail closed).
+TEXT_KEPT, ROWS_KEPT = 4000, 50_000
 #: Prose columns: a quote inside one of their cells that neither opens nor closes a quoted
 #: field (an inch mark: ``Dock 3 - 2" step``) is kept as a character, with a warning. In any
 #: other column (ids, links, codes, dates, numbers, EIN, NAICS...) such a cell is emptied
@@ -305,6 +306,10 @@ def _keys_unique(table: pa.Table, kind: schema.Kind) -> bool:
     cols = cols[:1] + [c for c in cols[1:] if len(pc.unique(c)) > 1]
     key = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "\x1f")
     key = key.drop_null()
+    if len(key) > 1:  # exports sorted by their key: strictly increasing means unique
+        increasing = pc.all(pc.greater(key[1:], key[:-1])).as_py()
+        if increasing:
+            return True
     return len(pc.unique(key)) == len(key)
 
 
@@ -365,8 +370,10 @@ def _record_problems(data: bytes, recs: R.Records, kind: schema.Kind, ncols: int
     rejected = 0
     for r in np.flatnonzero(recs.status >= R.FIELD_COUNT):
         status, line = int(recs.status[r]), int(recs.lines[r])
-        raw = data[recs.starts[r]: recs.ends[r]].decode("utf-8", "replace")
-        texts[(problems.file, line)] = raw[:TEXT_KEPT]
+        raw = data[recs.starts[r]: min(int(recs.ends[r]), int(recs.starts[r]) + TEXT_KEPT)
+                   ].decode("utf-8", "replace")
+        if len(texts) < ROWS_KEPT:
+            texts[(problems.file, line)] = raw
         first = raw.split("\n", 1)[0].rstrip("\r")
         rejected += 1
         if status == R.FIELD_COUNT and recs.signals[r] & R.QUOTE_IN_QUOTED:
@@ -597,10 +604,12 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
                              message + f" (first on line {int(lines[rows[0]])})",
                              severity="warning")
         out[name] = t.values
-    frame = pd.DataFrame(out)
-    ordered = [c.name for c in kind.columns if c.name in frame.columns]
-    extra = [c for c in frame.columns if c not in ordered and c != schema.LINE]
-    return frame[[schema.LINE, *ordered, *extra]], n_key, cells
+    ordered = [c.name for c in kind.columns if c.name in out]
+    extra = [c for c in out if c not in ordered and c != schema.LINE]
+    columns = [schema.LINE, *ordered, *extra]
+    # copy=False: one block per column, no copy into 2-D blocks (a million rows of dates)
+    frame = pd.DataFrame({c: out[c] for c in columns}, copy=False)
+    return frame, n_key, cells
 
 
 def _values(col: pa.ChunkedArray | None, rows: np.ndarray) -> list:
@@ -611,7 +620,7 @@ def _values(col: pa.ChunkedArray | None, rows: np.ndarray) -> list:
 
 def _keep_texts(texts: dict, file_name: str, data: bytes, recs: R.Records, order: np.ndarray,
                 rows: np.ndarray, lines: np.ndarray) -> None:
-    for row in rows[:10_000]:
+    for row in rows[: max(ROWS_KEPT - len(texts), 0)]:
         r = int(order[row])
         texts[(file_name, int(lines[row]))] = data[recs.starts[r]: recs.ends[r]][
             :TEXT_KEPT].decode("utf-8", "replace")

@@ -106,11 +106,13 @@ class Bundle:
 
 
 class Problems:
-    """Collects problem rows for one file; vectorised adds for many rows at once."""
+    """Collects problem rows for one file: single rows go to lists (cheap to append, one
+    frame at the end), many rows at once as vectorised frames."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.parts: list[pd.DataFrame] = []
+        self.rows: dict[str, list] = {c: [] for c in REJECT_COLUMNS}
 
     def add(self, line: int | None, column: str, value: str | None, code: str, message: str,
             *, severity: str = "error", case_number: str | None = None) -> None:
@@ -118,11 +120,11 @@ class Problems:
         where = self.file if line is None else f"{self.file}:{line}"
         if column:
             where += f" [{column}]"
-        self.parts.append(pd.DataFrame({
-            "file": [self.file], "line": pd.array([line], dtype="Int64"), "column": [column],
-            "case_number": pd.array([case_number], dtype="str"), "code": [code],
-            "severity": [severity], "message": [f"{where}: {message}"],
-            "value": pd.array([value], dtype="str")}))
+        row = {"file": self.file, "line": line, "column": column, "case_number": case_number,
+               "code": code, "severity": severity, "message": f"{where}: {message}",
+               "value": value}
+        for key, item in row.items():
+            self.rows[key].append(item)
 
     def add_many(self, lines, column: str, values, code: str, message: str | pd.Series, *,
                  severity: str = "error", show_value: bool = True,
@@ -146,12 +148,18 @@ class Problems:
             "value": vals}))
 
     def frame(self) -> pd.DataFrame:
-        if not self.parts:
+        parts = list(self.parts)
+        if self.rows["file"]:
+            single = pd.DataFrame(self.rows)
+            single["line"] = pd.array(single["line"].tolist(), dtype="Int64")
+            parts.insert(0, single)
+        if not parts:
             return empty_rejects()
-        return problems.conform(pd.concat(self.parts, ignore_index=True), ["value"])
+        return problems.conform(pd.concat(parts, ignore_index=True), ["value"])
 
     def count(self, severity: str = "error") -> int:
-        return sum(int((p["severity"] == severity).sum()) for p in self.parts)
+        return (sum(int((p["severity"] == severity).sum()) for p in self.parts)
+                + sum(1 for s in self.rows["severity"] if s == severity))
 
 
 def _cut(value: str | None) -> str | None:

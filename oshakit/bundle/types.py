@@ -83,17 +83,15 @@ def strip(col: pa.ChunkedArray) -> pa.ChunkedArray:
         if not len(chunk):
             continue
         starts, lengths, data = _buffers(chunk)
-        some = _valid(chunk) & (lengths > 0)
-        if not some.any():
-            continue
-        first = data[starts[some]]
-        last = data[starts[some] + lengths[some] - 1]
+        filled = lengths > 0  # a null cell has no bytes
+        first = data[starts[filled]]
+        last = data[starts[filled] + lengths[filled] - 1]
         if ((first <= 32) | (last <= 32) | (first == 0xC2) | (last == 0xA0)).any():
             break
     else:
         return col
     col = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.large_string()), col)
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
 
 
 def text(col: pa.ChunkedArray | pa.Array) -> pd.Series:
@@ -290,17 +288,15 @@ def _iso(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _iso_rows(data: np.ndarray, s: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    def digit(k: int) -> np.ndarray:
-        return data[s + k].astype(np.int64) - 48
-
-    d = {k: digit(k) for k in (0, 1, 2, 3, 5, 6, 8, 9)}
-    ok = np.ones(len(s), dtype=bool)
-    for v in d.values():
-        ok &= (v >= 0) & (v <= 9)
-    ok &= (data[s + 4] == 45) & (data[s + 7] == 45)  # '-'
-    year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
-    month = d[5] * 10 + d[6]
-    day = d[8] * 10 + d[9]
+    chars = data[s[:, None] + np.arange(width)].astype(np.int16)  # one gather per value
+    digits = chars - 48
+    places = [0, 1, 2, 3, 5, 6, 8, 9] + ([11, 12, 14, 15, 17, 18] if width == 19 else [])
+    ok = ((digits[:, places] >= 0) & (digits[:, places] <= 9)).all(axis=1)
+    ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45)  # '-'
+    d = digits.astype(np.int64)
+    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+    month = d[:, 5] * 10 + d[:, 6]
+    day = d[:, 8] * 10 + d[:, 9]
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
     m = np.clip(month, 1, 12) - 1
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
@@ -309,13 +305,10 @@ def _iso_rows(data: np.ndarray, s: np.ndarray, width: int) -> tuple[np.ndarray, 
     stamp = (months.astype("datetime64[M]").astype("datetime64[ns]")
              + ((np.where(ok, day, 1) - 1) * _DAY_NS).astype("timedelta64[ns]"))
     if width == 19:
-        t = {k: digit(k) for k in (11, 12, 14, 15, 17, 18)}
-        for v in t.values():
-            ok &= (v >= 0) & (v <= 9)
-        sep = data[s + 10]
-        ok &= ((sep == 32) | (sep == 84)) & (data[s + 13] == 58) & (data[s + 16] == 58)
-        hour, minute = t[11] * 10 + t[12], t[14] * 10 + t[15]
-        second = t[17] * 10 + t[18]
+        sep = chars[:, 10]
+        ok &= ((sep == 32) | (sep == 84)) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
+        hour, minute = d[:, 11] * 10 + d[:, 12], d[:, 14] * 10 + d[:, 15]
+        second = d[:, 17] * 10 + d[:, 18]
         ok &= (hour < 24) & (minute < 60) & (second < 60)
         secs = np.where(ok, hour * 3600 + minute * 60 + second, 0)
         stamp = stamp + (secs * 10**9).astype("timedelta64[ns]")
