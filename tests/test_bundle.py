@@ -343,3 +343,13 @@ def test_every_loader_defect_is_rejected_at_its_file_and_line(defects_dir):
     missing = [d for d in loader.itertuples() if (d.file, d.line, d.kind) not in found]
     assert missing == []
     assert_accounting_invariant(b)
+
+
+def test_keys_are_compared_as_read_spaces_trimmed_and_codes_in_any_case(tmp_path, make_bundle):
+    emp = ("employees.pat_id,employees.pat_id_type,employees.last_name\n"
+           "P1,id:ext_id,Ng\nP2,id:ext_id,Li\n P1 ,ID:EXT_ID,Ng again\n")
+    b = make_bundle(tmp_path, {"e.csv": enc("E1,P1,id:ext_id\n E1,P2,id:ext_id\n"),
+                               "emp.csv": emp})
+    assert sorted(rules(b)) == [(3, "key_duplicate"), (4, "key_duplicate")]
+    assert list(b["employees"]["employees.last_name"]) == ["Ng", "Li"]
+    assert_accounting_invariant(b)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from oshakit.bundle import types as TY
 from oshakit.bundle.model import ACCOUNTING_COLUMNS, Bundle, Problems, stack_rejects
 from oshakit.errors import BundleError, StrictModeError
 
+#: Threads that type columns side by side (pyarrow's reader uses every core already).
+THREADS = max(1, min(4, os.cpu_count() or 1))
 #: Suffixes of files the loader looks at in a bundle folder.
 DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".psv"}
 #: Files that live in a bundle folder but are not data (the sample generator's answer key).
@@ -273,9 +277,8 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
                                                         problems)
         quote_cells += guessed
         quote_rows |= guessed_rows
-    unique = _keys_unique(table, kind)
-    frame, key_rejected, cells = _type(table, kind, lines, problems, data, recs, order,
-                                       texts, name, quote_rows)
+    frame, key_rejected, cells, unique = _type(table, kind, lines, problems, data, recs,
+                                               order, texts, name, quote_rows)
     rejected += key_rejected
     cells += quote_cells
     _unnamed_columns(frame, head, names, problems)
@@ -295,21 +298,23 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
                    texts=texts, maybe_duplicates=not unique)
 
 
-def _keys_unique(table: pa.Table, kind: schema.Kind) -> bool:
-    """True when the key columns (all text) hold no value twice (nulls aside)."""
-    if any(kind.column(k).type != "text" for k in kind.key):
-        return False
-    if any(k not in table.column_names for k in kind.key):
-        return False
-    cols = [table.column(k) for k in kind.key]
+def _keys_unique(columns: dict[str, pa.ChunkedArray], kind: schema.Kind) -> bool:
+    """True when the (stripped) key columns hold no key twice; False when not sure."""
+    cols = []
+    for k in kind.key:
+        col = kind.column(k)
+        if k not in columns or col.type not in ("text", "code") or isinstance(col.codes, dict):
+            return False
+        # codes are read case-insensitively: compare them in lower case
+        cols.append(pc.utf8_lower(columns[k]) if col.type == "code" else columns[k])
     # a second key column with one value (pat_id_type: id:ext_id) adds nothing
     cols = cols[:1] + [c for c in cols[1:] if len(pc.unique(c)) > 1]
-    key = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "\x1f")
+    key = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(
+        *cols, pa.scalar("\x1f", type=cols[0].type))
     key = key.drop_null()
-    if len(key) > 1:  # exports sorted by their key: strictly increasing means unique
-        increasing = pc.all(pc.greater(key[1:], key[:-1])).as_py()
-        if increasing:
-            return True
+    # an export sorted by its key: strictly increasing means unique, with no hash table
+    if len(key) > 1 and pc.all(pc.greater(key[1:], key[:-1])).as_py():
+        return True
     return len(pc.unique(key)) == len(key)
 
 
@@ -529,9 +534,11 @@ def _unnamed_columns(frame: pd.DataFrame, head: H.Header, names: list[str],
 
 def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Problems,
           data: bytes, recs: R.Records, order: np.ndarray, texts: dict, file_name: str,
-          reject_lines: set[int] = frozenset()) -> tuple[pd.DataFrame, int, int]:
-    """Typed frame, rows rejected for their key, cells rejected."""
-    columns = {name: TY.strip(table.column(name)) for name in table.column_names}
+          reject_lines: set[int] = frozenset()) -> tuple[pd.DataFrame, int, int, bool]:
+    """Typed frame, rows rejected for their key, cells rejected, keys known unique."""
+    with _pool() as pool:  # Arrow and numpy let go of the GIL: columns go two at a time
+        stripped = pool.map(TY.strip, table.columns)
+        columns = dict(zip(table.column_names, stripped, strict=True))
     n = table.num_rows
     known = {c.name: c for c in kind.columns}
     # Rows without a key, or whose key cannot be read, are rejected whole.
@@ -573,16 +580,21 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
         typed = {k: TY.Typed(t.values[keep].reset_index(drop=True), t.failed[keep])
                  for k, t in typed.items()}
         lines = lines[keep]
+    unique = _keys_unique(columns, kind)
     out: dict[str, pd.Series] = {schema.LINE: pd.Series(lines, dtype="int64")}
     cells = 0
     case_col = "incidents.case_number" if kind.name == "encounters" else None
     case_numbers = columns.get(case_col) if case_col else None
+    todo = [n for n in columns if n in known and n not in typed]
+    with _pool() as pool:
+        typed.update(zip(todo, pool.map(lambda n: TY.convert(columns[n], known[n]), todo),
+                         strict=True))
     for name, arr in columns.items():
         col = known.get(name)
         if col is None:
             out[name] = TY.text(arr)
             continue
-        t = typed.get(name) or TY.convert(arr, col)
+        t = typed[name]
         if t.time_known is not None:
             has = t.values.notna().to_numpy()
             out[schema.INC_TIME_KNOWN] = pd.Series(
@@ -609,7 +621,11 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
     columns = [schema.LINE, *ordered, *extra]
     # copy=False: one block per column, no copy into 2-D blocks (a million rows of dates)
     frame = pd.DataFrame({c: out[c] for c in columns}, copy=False)
-    return frame, n_key, cells
+    return frame, n_key, cells, unique
+
+
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=THREADS)
 
 
 def _values(col: pa.ChunkedArray | None, rows: np.ndarray) -> list:

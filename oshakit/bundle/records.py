@@ -64,8 +64,7 @@ def scan(data: bytes, offset: int, first_line: int, delimiter: str, ncols: int,
     ``careful=True`` skips the fast path (the caller found that pyarrow disagrees)."""
     arr = np.frombuffer(data, dtype=np.uint8)
     delim = ord(delimiter)
-    qpos, nl = positions(arr, offset, (QUOTE, NL))
-    control = controls(arr, data, offset)
+    qpos, nl, control = positions(arr, offset)
     if not bad_bytes and not careful and not len(control):
         fast = _fast(arr, data, offset, first_line, delim, ncols, qpos, nl)
         if fast is not None:
@@ -74,37 +73,30 @@ def scan(data: bytes, offset: int, first_line: int, delimiter: str, ncols: int,
                     control)
 
 
-def positions(arr: np.ndarray, offset: int, values: tuple[int, ...]
-              ) -> tuple[np.ndarray, ...]:
-    """Offsets of each byte value in ``arr[offset:]`` (chunk by chunk, one scratch buffer)."""
+def positions(arr: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Offsets, in ``arr[offset:]``, of quotes, of newlines and of control bytes (0x00-0x1F
+    other than tab, LF and CR: no text holds them, so a record that does is binary damage),
+    chunk by chunk with one scratch buffer."""
     chunk = 1 << 22
     scratch = np.empty(min(chunk, max(len(arr) - offset, 0)), dtype=bool)
-    found: list[list[np.ndarray]] = [[] for _ in values]
+    quotes, newlines, controls = [], [], []
     for a in range(offset, len(arr), chunk):
         part = arr[a: a + chunk]
         hit = scratch[: len(part)]
-        for out, value in zip(found, values, strict=True):
-            np.equal(part, value, out=hit)
-            out.append(np.flatnonzero(hit) + a)
-    return tuple(np.concatenate(f) if f else np.zeros(0, dtype=np.int64) for f in found)
-
-
-def controls(arr: np.ndarray, data: bytes, offset: int) -> np.ndarray:
-    """Offsets of control bytes (0x00-0x1F other than tab, LF and CR) in ``arr[offset:]``:
-    no text holds them, so a record that does is binary damage."""
-    chunk = 1 << 22
-    scratch = np.empty(min(chunk, max(len(arr) - offset, 0)), dtype=bool)
-    found = []
-    for a in range(offset, len(arr), chunk):
-        part = arr[a: a + chunk]
-        hit = scratch[: len(part)]
+        np.equal(part, QUOTE, out=hit)
+        quotes.append(np.flatnonzero(hit) + a)
+        np.equal(part, NL, out=hit)
+        nl = np.flatnonzero(hit)
+        newlines.append(nl + a)
         np.less(part, 32, out=hit)
-        usual = sum(data.count(c, a, a + len(part)) for c in (b"\t", b"\n", b"\r"))
-        if int(np.count_nonzero(hit)) > usual:
+        if int(np.count_nonzero(hit)) > len(nl):  # CR, tab or control bytes
             pos = np.flatnonzero(hit)
             byte = part[pos]
-            found.append(pos[(byte != 9) & (byte != 10) & (byte != 13)] + a)
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+            odd = pos[(byte != 9) & (byte != NL) & (byte != CR)]
+            if len(odd):
+                controls.append(odd + a)
+    empty = np.zeros(0, dtype=np.int64)
+    return tuple(np.concatenate(f) if f else empty for f in (quotes, newlines, controls))
 
 
 # --- the fast path ------------------------------------------------------------------------
