@@ -353,3 +353,24 @@ def test_keys_are_compared_as_read_spaces_trimmed_and_codes_in_any_case(tmp_path
     assert sorted(rules(b)) == [(3, "key_duplicate"), (4, "key_duplicate")]
     assert list(b["employees"]["employees.last_name"]) == ["Ng", "Li"]
     assert_accounting_invariant(b)
+
+
+@pytest.mark.parametrize("text,expected", [("1.0", True), ("TRUE", True), ("Y", True),
+                                           ("0.0", False), ("no", False)])
+def test_privacy_flags_in_any_spelling(tmp_path, make_bundle, text, expected):
+    b = make_bundle(tmp_path, {"e.csv": enc(f"E1,P1,id:ext_id,{text}\n",
+                                            "incidents.privacy_case")})
+    assert b["encounters"].loc[0, "incidents.privacy_case"] == expected
+    assert len(b.rejects) == 0
+
+
+def test_an_unreadable_privacy_flag_is_a_cell_reject_on_its_column_and_line(tmp_path,
+                                                                            make_bundle):
+    rows = "E1,P1,id:ext_id,0\nE2,P2,id:ext_id,private?\n"
+    b = make_bundle(tmp_path, {"e.csv": enc(rows, "incidents.privacy_case")})
+    reject = b.rejects.iloc[0]
+    assert (reject["line"], reject["column"], reject["code"], reject["severity"]) == (
+        3, "incidents.privacy_case", "flag", "error")
+    assert reject["value"] == "private?"
+    assert pd.isna(b["encounters"].loc[1, "incidents.privacy_case"])  # emptied, row kept
+    assert list(b["encounters"]["encounters.ext_id"]) == ["E1", "E2"]

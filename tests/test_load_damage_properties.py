@@ -5,8 +5,8 @@ The damage is what exports and editors do to one record: a quote added or lost, 
 break or a lone CR in the middle, a delimiter added or lost, a stretch of bytes garbled,
 the record cut short (a field or more lost), the record written twice. (Deleting a whole
 record or changing one character of a value is not damage a reader can see: the file is
-still a valid file, with other data.) The reference reading of the sample, to know which record a physical line belongs
-to, is Python's csv module.
+still a valid file, with other data.) The reference reading of the sample, to know which
+record a physical line belongs to, is Python's csv module.
 """
 
 from __future__ import annotations

@@ -24,8 +24,6 @@ ROW_CODES = frozenset({
     "field_count", "quote_unclosed", "encoding", "control_chars", "key_missing",
     "key_duplicate", "above_header",
 })
-#: Codes that reject a whole row in some cases and a cell in others (see the message).
-MIXED_CODES = frozenset({"quote_in_field"})
 #: Codes of problems about a header column (line 1 or the header's line).
 COLUMN_CODES = frozenset({"missing_column", "duplicate_column", "header_encoding"})
 #: How long a value may be in a problem row before it is cut (huge cells stay readable).
