@@ -74,8 +74,10 @@ def load_bundle(
     accounting: list[dict] = []
     texts: dict[tuple[str, int], str] = {}
     seen: list[str] = []
+    pool = pa.default_memory_pool()
     for file in _candidates(folder):
         result = _read_file(file)
+        _give_back(pool)  # a file's scratch memory goes back before the next file
         rejects.append(result.rejects)
         texts.update(result.texts)
         seen.append(f"{file.name} ({result.status})")
@@ -134,6 +136,28 @@ def load_bundle(
         if len(serious):
             raise StrictModeError(serious["message"].tolist())
     return bundle
+
+
+def _give_back(pool: pa.MemoryPool) -> None:
+    """Return freed memory to the system: Arrow's pool, and glibc's heap where there is one
+    (numpy's scratch arrays of a million rows would otherwise stay in the process)."""
+    pool.release_unused()
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+def _malloc_trim():
+    try:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("c")
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
 
 
 def _candidates(folder: Path) -> list[Path]:
@@ -277,8 +301,12 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
                                                         problems)
         quote_cells += guessed
         quote_rows |= guessed_rows
-    frame, key_rejected, cells, unique = _type(table, kind, lines, problems, data, recs,
-                                               order, texts, name, quote_rows)
+    # The raw bytes are done with: let them go before the columns are typed (a big file's
+    # bytes would otherwise add to the peak while its typed columns are built).
+    text.data = b""
+    del data
+    frame, key_rejected, cells, unique = _type(table, kind, lines, problems, texts, name,
+                                               quote_rows)
     rejected += key_rejected
     cells += quote_cells
     _unnamed_columns(frame, head, names, problems)
@@ -291,8 +319,6 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
         if col.required and col.name not in frame.columns:
             problems.add(head.line, col.name, None, "missing_column",
                          f"required column {col.name} is missing from the header")
-    for col in kind.columns:
-        if col.required and col.name not in frame.columns:
             frame[col.name] = pd.Series(pd.NA, index=frame.index, dtype=TY.dtype(col.type))
     return _Parsed(file, kind, frame, problems.frame(), rows_read, rejected, cells,
                    texts=texts, maybe_duplicates=not unique)
@@ -533,8 +559,8 @@ def _unnamed_columns(frame: pd.DataFrame, head: H.Header, names: list[str],
 
 
 def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Problems,
-          data: bytes, recs: R.Records, order: np.ndarray, texts: dict, file_name: str,
-          reject_lines: set[int] = frozenset()) -> tuple[pd.DataFrame, int, int, bool]:
+          texts: dict, file_name: str, reject_lines: set[int] = frozenset()
+          ) -> tuple[pd.DataFrame, int, int, bool]:
     """Typed frame, rows rejected for their key, cells rejected, keys known unique."""
     with _pool() as pool:  # Arrow and numpy let go of the GIL: columns go two at a time
         stripped = pool.map(TY.strip, table.columns)
@@ -552,12 +578,12 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
     drop &= ~quoted  # already reported (a quote in the key)
     if drop.any():
         rows = np.flatnonzero(drop)
-        _keep_texts(texts, file_name, data, recs, order, rows, lines)
+        _keep_texts(texts, file_name, columns, rows, lines)
         problems.add_many(lines[rows], key_cols[0], [None] * len(rows), "key_missing",
                           f"the row has no {' + '.join(kind.key)}; a row without its key "
                           "cannot be used: rejected", show_value=False)
     if quoted.any():
-        _keep_texts(texts, file_name, data, recs, order, np.flatnonzero(quoted), lines)
+        _keep_texts(texts, file_name, columns, np.flatnonzero(quoted), lines)
         drop |= quoted
     typed: dict[str, TY.Typed] = {}
     for k in key_cols:
@@ -567,7 +593,7 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
             bad = t.failed & ~drop
             if bad.any():
                 rows = np.flatnonzero(bad)
-                _keep_texts(texts, file_name, data, recs, order, rows, lines)
+                _keep_texts(texts, file_name, columns, rows, lines)
                 problems.add_many(lines[rows], k, _values(columns[k], rows), col.type,
                                   t.message + "; the row has no usable key: rejected")
                 drop |= bad
@@ -634,12 +660,17 @@ def _values(col: pa.ChunkedArray | None, rows: np.ndarray) -> list:
     return col.take(pa.array(rows, type=pa.int64())).to_pylist()
 
 
-def _keep_texts(texts: dict, file_name: str, data: bytes, recs: R.Records, order: np.ndarray,
+def _keep_texts(texts: dict, file_name: str, columns: dict[str, pa.ChunkedArray],
                 rows: np.ndarray, lines: np.ndarray) -> None:
-    for row in rows[: max(ROWS_KEPT - len(texts), 0)]:
-        r = int(order[row])
-        texts[(file_name, int(lines[row]))] = data[recs.starts[r]: recs.ends[r]][
-            :TEXT_KEPT].decode("utf-8", "replace")
+    """The fields of rows about to be rejected, joined, to tell later whose rows they were."""
+    rows = rows[: max(ROWS_KEPT - len(texts), 0)]
+    if not len(rows):
+        return
+    take = pa.array(rows, type=pa.int64())
+    values = [c.take(take).to_pylist() for c in columns.values()]
+    for i, row in enumerate(rows):
+        joined = ",".join(v[i] or "" for v in values)
+        texts[(file_name, int(lines[row]))] = joined[:TEXT_KEPT]
 
 
 def _drop_duplicate_keys(frame: pd.DataFrame, kind: schema.Kind, results: list[_Parsed]
