@@ -118,7 +118,7 @@ def damage(line: bytes, op: str, pos: int, garbage: bytes) -> bytes:
     raise AssertionError(op)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_damage_is_read_around_or_named(data, sample_totals):
