@@ -18,7 +18,13 @@ from oshakit.bundle import parse as P
 from oshakit.bundle import records as R
 from oshakit.bundle import text as T
 from oshakit.bundle import types as TY
-from oshakit.bundle.model import ACCOUNTING_COLUMNS, Bundle, Problems, stack_rejects
+from oshakit.bundle.model import (
+    ACCOUNTING_COLUMNS,
+    Bundle,
+    Problems,
+    empty_rejects,
+    stack_rejects,
+)
 from oshakit.errors import BundleError, StrictModeError
 
 #: Threads that type columns side by side (pyarrow's reader uses every core already).
@@ -74,10 +80,14 @@ def load_bundle(
     accounting: list[dict] = []
     texts: dict[tuple[str, int], str] = {}
     seen: list[str] = []
-    pool = pa.default_memory_pool()
-    for file in _candidates(folder):
-        result = _read_file(file)
-        _give_back(pool)  # a file's scratch memory goes back before the next file
+    memory = pa.default_memory_pool()
+    with ThreadPoolExecutor(max_workers=THREADS) as workers:
+        read = []
+        for file in _candidates(folder):
+            read.append(_read_file(file, workers))
+            _give_back(memory)  # a file's scratch memory goes back before the next file
+    for result in read:
+        file = result.file
         rejects.append(result.rejects)
         texts.update(result.texts)
         seen.append(f"{file.name} ({result.status})")
@@ -206,7 +216,7 @@ def _kind_by_name(name: str) -> schema.Kind | None:
     return None
 
 
-def _read_file(file: Path) -> _Parsed:
+def _read_file(file: Path, workers: ThreadPoolExecutor) -> _Parsed:
     name = file.name
     problems = Problems(name)
 
@@ -240,7 +250,7 @@ def _read_file(file: Path) -> _Parsed:
     del raw
     for severity, code, message in text.notes:
         problems.add(None, "", None, code, message, severity=severity)
-    return _read_text(file, text, problems)
+    return _read_text(file, text, problems, workers)
 
 
 def _blank(raw: bytes) -> bool:
@@ -249,7 +259,8 @@ def _blank(raw: bytes) -> bool:
     return not raw[:65536].strip(junk) and not raw.strip(junk)
 
 
-def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
+def _read_text(file: Path, text: T.Text, problems: Problems, workers: ThreadPoolExecutor
+               ) -> _Parsed:
     name, data = file.name, text.data
     head = H.find(data, name)
     if head is None:
@@ -306,7 +317,7 @@ def _read_text(file: Path, text: T.Text, problems: Problems) -> _Parsed:
     text.data = b""
     del data
     frame, key_rejected, cells, unique = _type(table, kind, lines, problems, texts, name,
-                                               quote_rows)
+                                               workers, quote_rows)
     rejected += key_rejected
     cells += quote_cells
     _unnamed_columns(frame, head, names, problems)
@@ -559,12 +570,12 @@ def _unnamed_columns(frame: pd.DataFrame, head: H.Header, names: list[str],
 
 
 def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Problems,
-          texts: dict, file_name: str, reject_lines: set[int] = frozenset()
-          ) -> tuple[pd.DataFrame, int, int, bool]:
+          texts: dict, file_name: str, workers: ThreadPoolExecutor,
+          reject_lines: set[int] = frozenset()) -> tuple[pd.DataFrame, int, int, bool]:
     """Typed frame, rows rejected for their key, cells rejected, keys known unique."""
-    with _pool() as pool:  # Arrow and numpy let go of the GIL: columns go two at a time
-        stripped = pool.map(TY.strip, table.columns)
-        columns = dict(zip(table.column_names, stripped, strict=True))
+    # Arrow and numpy let go of the GIL: columns are stripped and typed side by side
+    stripped = workers.map(TY.strip, table.columns)
+    columns = dict(zip(table.column_names, stripped, strict=True))
     n = table.num_rows
     known = {c.name: c for c in kind.columns}
     # Rows without a key, or whose key cannot be read, are rejected whole.
@@ -612,9 +623,8 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
     case_col = "incidents.case_number" if kind.name == "encounters" else None
     case_numbers = columns.get(case_col) if case_col else None
     todo = [n for n in columns if n in known and n not in typed]
-    with _pool() as pool:
-        typed.update(zip(todo, pool.map(lambda n: TY.convert(columns[n], known[n]), todo),
-                         strict=True))
+    typed.update(zip(todo, workers.map(lambda n: TY.convert(columns[n], known[n]), todo),
+                     strict=True))
     for name, arr in columns.items():
         col = known.get(name)
         if col is None:
@@ -650,10 +660,6 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
     return frame, n_key, cells, unique
 
 
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=THREADS)
-
-
 def _values(col: pa.ChunkedArray | None, rows: np.ndarray) -> list:
     if col is None:
         return [None] * len(rows)
@@ -679,10 +685,10 @@ def _drop_duplicate_keys(frame: pd.DataFrame, kind: schema.Kind, results: list[_
     key_cols = [k for k in kind.key if k in frame.columns]
     if not key_cols or not len(frame) or (
             len(results) == 1 and not results[0].maybe_duplicates):
-        return frame, Problems("").frame(), frame.iloc[:0]
+        return frame, empty_rejects(), frame.iloc[:0]
     dup = frame.duplicated(key_cols, keep="first").to_numpy()
     if not dup.any():
-        return frame, Problems("").frame(), frame.iloc[:0]
+        return frame, empty_rejects(), frame.iloc[:0]
     sub = frame.loc[dup]
     first = frame.loc[~dup].drop_duplicates(key_cols).set_index(key_cols)[schema.LINE]
     first_line = first.reindex(pd.MultiIndex.from_frame(sub[key_cols]) if len(key_cols) > 1

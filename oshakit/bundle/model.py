@@ -30,8 +30,14 @@ COLUMN_CODES = frozenset({"missing_column", "duplicate_column", "header_encoding
 VALUE_WIDTH = 120
 
 
+_EMPTY: list[pd.DataFrame] = []
+
+
 def empty_rejects() -> pd.DataFrame:
-    return problems.empty(["value"])
+    """An empty rejects table (built once: a frame of string columns is not free)."""
+    if not _EMPTY:
+        _EMPTY.append(problems.empty(["value"]))
+    return _EMPTY[0].copy()
 
 
 @dataclass
