@@ -273,13 +273,27 @@ def _iso(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         read = np.zeros(len(chunk), dtype=bool)
         if len(chunk) and chunk.null_count < len(chunk):
             starts, lengths, data = _buffers(chunk)
-            valid = _valid(chunk)
-            for width in (10, 19):
-                rows = np.flatnonzero(valid & (lengths == width))
-                if len(rows):
-                    stamp, ok = _iso_rows(data, starts[rows], width)
-                    out[rows[ok]] = stamp[ok]
-                    read[rows[ok]] = True
+            rows = np.flatnonzero(_valid(chunk))
+            widths = lengths[rows]
+            width = int(widths[0])
+            first = int(starts[rows[0]])
+            if width in (10, 19) and (widths == width).all() and (
+                    starts[rows] == first + width * np.arange(len(rows))).all():
+                # every value has the same width and they follow each other in the data
+                # buffer: read them through a (values x width) view of it, no gather
+                block = data[first: first + width * len(rows)].reshape(len(rows), width)
+                groups = [(rows, block, width)]
+            else:
+                groups = []
+                for width in (10, 19):
+                    sub = rows[widths == width]
+                    if len(sub):
+                        groups.append((sub, data[starts[sub][:, None] + np.arange(width)],
+                                       width))
+            for sub, block, width in groups:
+                stamp, ok = _iso_block(block, width)
+                out[sub[ok]] = stamp[ok]
+                read[sub[ok]] = True
         results.append(out)
         reads.append(read)
     if not results:
@@ -287,16 +301,21 @@ def _iso(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(results), np.concatenate(reads)
 
 
-def _iso_rows(data: np.ndarray, s: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    chars = data[s[:, None] + np.arange(width)].astype(np.int16)  # one gather per value
-    digits = chars - 48
+def _iso_block(block: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read the rows of a (values x width) array of bytes as ISO dates or datetimes."""
+
+    def num(*places: int) -> np.ndarray:
+        value = np.zeros(len(block), dtype=np.int64)
+        for k in places:
+            value = value * 10 + (block[:, k].astype(np.int64) - 48)
+        return value
+
     places = [0, 1, 2, 3, 5, 6, 8, 9] + ([11, 12, 14, 15, 17, 18] if width == 19 else [])
-    ok = ((digits[:, places] >= 0) & (digits[:, places] <= 9)).all(axis=1)
-    ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45)  # '-'
-    d = digits.astype(np.int64)
-    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
-    month = d[:, 5] * 10 + d[:, 6]
-    day = d[:, 8] * 10 + d[:, 9]
+    ok = np.ones(len(block), dtype=bool)
+    for k in places:
+        ok &= (block[:, k] >= 48) & (block[:, k] <= 57)
+    ok &= (block[:, 4] == 45) & (block[:, 7] == 45)  # '-'
+    year, month, day = num(0, 1, 2, 3), num(5, 6), num(8, 9)
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
     m = np.clip(month, 1, 12) - 1
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
@@ -305,10 +324,9 @@ def _iso_rows(data: np.ndarray, s: np.ndarray, width: int) -> tuple[np.ndarray, 
     stamp = (months.astype("datetime64[M]").astype("datetime64[ns]")
              + ((np.where(ok, day, 1) - 1) * _DAY_NS).astype("timedelta64[ns]"))
     if width == 19:
-        sep = chars[:, 10]
-        ok &= ((sep == 32) | (sep == 84)) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
-        hour, minute = d[:, 11] * 10 + d[:, 12], d[:, 14] * 10 + d[:, 15]
-        second = d[:, 17] * 10 + d[:, 18]
+        sep = block[:, 10]
+        ok &= ((sep == 32) | (sep == 84)) & (block[:, 13] == 58) & (block[:, 16] == 58)
+        hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
         ok &= (hour < 24) & (minute < 60) & (second < 60)
         secs = np.where(ok, hour * 3600 + minute * 60 + second, 0)
         stamp = stamp + (secs * 10**9).astype("timedelta64[ns]")
