@@ -80,12 +80,19 @@ def strip(col: pa.ChunkedArray) -> pa.ChunkedArray:
     if col.null_count == len(col):
         return col
     for chunk in col.chunks:
-        if not len(chunk):
+        bufs = chunk.buffers()
+        if not len(chunk) or bufs[2] is None:
             continue
-        starts, lengths, data = _buffers(chunk)
-        filled = lengths > 0  # a null cell has no bytes
-        first = data[starts[filled]]
-        last = data[starts[filled] + lengths[filled] - 1]
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(bufs[1], dtype=width)[chunk.offset: chunk.offset + len(chunk)
+                                                      + 1]
+        data = np.frombuffer(bufs[2], dtype=np.uint8)
+        if offsets[-1] == offsets[0]:
+            continue
+        # first and last byte of every cell (an empty cell shows its neighbour's, which is
+        # looked at anyway)
+        first = data[np.minimum(offsets[:-1], offsets[-1] - 1)]
+        last = data[np.maximum(offsets[1:] - 1, offsets[0])]
         if ((first <= 32) | (last <= 32) | (first == 0xC2) | (last == 0xA0)).any():
             break
     else:
