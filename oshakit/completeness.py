@@ -31,7 +31,7 @@ nothing here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -75,6 +75,16 @@ class _Index:
     lost_establishments: list  # Y establishments not in establishments.csv
     lost_employment: list  # Y establishments (with cases) without an employment row for Y
     numbers_seen: set  # every case number written on an encounter
+    lines: dict = field(default_factory=dict)  # frame name -> {line: position}
+
+    def row(self, frame: pd.DataFrame | None, name: str, line: int) -> pd.Series | None:
+        """The row of ``frame`` read from ``line`` (None when there is none)."""
+        if frame is None or LINE not in frame.columns:
+            return None
+        if name not in self.lines:
+            self.lines[name] = dict(zip(frame[LINE].tolist(), range(len(frame)), strict=True))
+        pos = self.lines[name].get(line)
+        return None if pos is None else frame.iloc[pos]
 
 
 def unread(bundle, rec, year: int) -> pd.DataFrame:
@@ -140,20 +150,14 @@ def _judge(r, bundle, index: _Index, kinds: dict, year: int) -> tuple[str, str |
         return "column", f"every row of {r.file} (column {r.column or '?'})"
     if line is None:
         return "file", f"unknown: every row of {r.file}"
-    frame = bundle.get(kind)
-    several = int((pd.Series(list(kinds.values())) == kind).sum()) > 1
-    row = None
-    if frame is not None and not several and LINE in frame.columns:
-        hit = frame[frame[LINE] == line]
-        if len(hit):
-            row = hit.iloc[0]
+    several = sum(k == kind for k in kinds.values()) > 1
+    row = None if several else index.row(bundle.get(kind), kind, line)
     if row is not None:  # the row is in its frame: only the cell was not read
         return "cell", _cell(kind, row, r, index, year)
-    dropped = getattr(bundle, "dropped", {}).get(kind)
-    if dropped is not None and LINE in dropped and not several:
-        hit = dropped[dropped[LINE] == line]
-        if len(hit):
-            return "row", _cell(kind, hit.iloc[0], r, index, year, whole=True)
+    gone = None if several else index.row(getattr(bundle, "dropped", {}).get(kind),
+                                          "dropped " + kind, line)
+    if gone is not None:
+        return "row", _cell(kind, gone, r, index, year, whole=True)
     text = getattr(bundle, "rejected_text", {}).get((r.file, line))
     return "row", _row(kind, text, line, index, year)
 
