@@ -617,7 +617,7 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
         typed = {k: TY.Typed(t.values[keep].reset_index(drop=True), t.failed[keep])
                  for k, t in typed.items()}
         lines = lines[keep]
-    unique = _keys_unique(columns, kind)
+    unique = workers.submit(_keys_unique, columns, kind)  # alongside the typing below
     out: dict[str, pd.Series] = {schema.LINE: pd.Series(lines, dtype="int64")}
     cells = 0
     case_col = "incidents.case_number" if kind.name == "encounters" else None
@@ -657,7 +657,7 @@ def _type(table: pa.Table, kind: schema.Kind, lines: np.ndarray, problems: Probl
     columns = [schema.LINE, *ordered, *extra]
     # copy=False: one block per column, no copy into 2-D blocks (a million rows of dates)
     frame = pd.DataFrame({c: out[c] for c in columns}, copy=False)
-    return frame, n_key, cells, unique
+    return frame, n_key, cells, unique.result()
 
 
 def _values(col: pa.ChunkedArray | None, rows: np.ndarray) -> list:

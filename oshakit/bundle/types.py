@@ -310,19 +310,15 @@ def _iso(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
 
 def _iso_block(block: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Read the rows of a (values x width) array of bytes as ISO dates or datetimes."""
-
-    def num(*places: int) -> np.ndarray:
-        value = np.zeros(len(block), dtype=np.int64)
-        for k in places:
-            value = value * 10 + (block[:, k].astype(np.int64) - 48)
-        return value
-
+    digits = block - np.uint8(48)  # uint8: anything that is not a digit wraps above 9
     places = [0, 1, 2, 3, 5, 6, 8, 9] + ([11, 12, 14, 15, 17, 18] if width == 19 else [])
-    ok = np.ones(len(block), dtype=bool)
-    for k in places:
-        ok &= (block[:, k] >= 48) & (block[:, k] <= 57)
+    ok = (digits[:, places] <= 9).all(axis=1)
     ok &= (block[:, 4] == 45) & (block[:, 7] == 45)  # '-'
-    year, month, day = num(0, 1, 2, 3), num(5, 6), num(8, 9)
+
+    def pair(k: int) -> np.ndarray:
+        return digits[:, k].astype(np.int64) * 10 + digits[:, k + 1]
+
+    year, month, day = pair(0) * 100 + pair(2), pair(5), pair(8)
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
     m = np.clip(month, 1, 12) - 1
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
@@ -333,7 +329,7 @@ def _iso_block(block: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     if width == 19:
         sep = block[:, 10]
         ok &= ((sep == 32) | (sep == 84)) & (block[:, 13] == 58) & (block[:, 16] == 58)
-        hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
+        hour, minute, second = pair(11), pair(14), pair(17)
         ok &= (hour < 24) & (minute < 60) & (second < 60)
         secs = np.where(ok, hour * 3600 + minute * 60 + second, 0)
         stamp = stamp + (secs * 10**9).astype("timedelta64[ns]")
