@@ -17,7 +17,9 @@ def enc(rows: str, extra_header: str = "") -> str:
 
 
 def rules(bundle) -> list[tuple[int, str]]:
-    return list(zip(bundle.rejects["line"], bundle.rejects["rule"], strict=True))
+    """(line, code) of the loader's errors (rows and cells it could not read)."""
+    errors = bundle.rejects[bundle.rejects["severity"] == "error"]
+    return list(zip(errors["line"], errors["code"], strict=True))
 
 
 def assert_accounting_invariant(bundle) -> None:
@@ -82,7 +84,7 @@ def test_two_files_of_one_kind_are_refused_unless_concatenated(tmp_path, make_bu
     b = load_bundle(tmp_path, concat=True)
     assert list(b["encounters"]["encounters.ext_id"]) == ["E1", "E2"]
     # the duplicate across files is rejected in the file where it appears
-    assert b.rejects[["file", "line", "rule"]].values.tolist() == [["e2.csv", 3, "key_duplicate"]]
+    assert b.rejects[["file", "line", "code"]].values.tolist() == [["e2.csv", 3, "key_duplicate"]]
     assert_accounting_invariant(b)
 
 
@@ -114,8 +116,11 @@ def test_utf8_with_or_without_bom_and_utf16_with_bom(tmp_path, make_bundle, enco
 
 
 def test_an_undecodable_byte_rejects_its_row_naming_the_line(tmp_path, make_bundle):
-    data = enc("E1,P1,id:ext_id,ok\nE2,P2,id:ext_id,caf\xe9\nE3,P3,id:ext_id,ok\n",
-               "incidents.loc_description").encode("latin-1")
+    # The file is UTF-8 (line 2 holds a valid multi-byte letter), so the lone Latin-1 byte on
+    # line 3 is damage, not an encoding: its row is rejected. (A file with no UTF-8
+    # multi-byte letter at all is read as Windows-1252 instead: tests/test_load_damage.py.)
+    data = (enc("E1,P1,id:ext_id,Żółć\n", "incidents.loc_description").encode("utf-8")
+            + "E2,P2,id:ext_id,caf\xe9\nE3,P3,id:ext_id,ok\n".encode("latin-1"))
     b = make_bundle(tmp_path, {"e.csv": data})
     assert rules(b) == [(3, "encoding")]
     assert list(b["encounters"]["encounters.ext_id"]) == ["E1", "E3"]
@@ -333,8 +338,39 @@ def test_every_loader_defect_is_rejected_at_its_file_and_line(defects_dir):
     defects = pd.read_csv(defects_dir / "defects.csv", dtype=str, keep_default_na=False)
     loader = defects[defects["caught_by"] == "loader"]
     assert len(loader) > 0
-    found = set(zip(b.rejects["file"], b.rejects["line"].astype(str), b.rejects["rule"],
+    found = set(zip(b.rejects["file"], b.rejects["line"].astype(str), b.rejects["code"],
                     strict=True))
     missing = [d for d in loader.itertuples() if (d.file, d.line, d.kind) not in found]
     assert missing == []
     assert_accounting_invariant(b)
+
+
+def test_keys_are_compared_as_read_spaces_trimmed_and_codes_in_any_case(tmp_path, make_bundle):
+    emp = ("employees.pat_id,employees.pat_id_type,employees.last_name\n"
+           "P1,id:ext_id,Ng\nP2,id:ext_id,Li\n P1 ,ID:EXT_ID,Ng again\n")
+    b = make_bundle(tmp_path, {"e.csv": enc("E1,P1,id:ext_id\n E1,P2,id:ext_id\n"),
+                               "emp.csv": emp})
+    assert sorted(rules(b)) == [(3, "key_duplicate"), (4, "key_duplicate")]
+    assert list(b["employees"]["employees.last_name"]) == ["Ng", "Li"]
+    assert_accounting_invariant(b)
+
+
+@pytest.mark.parametrize("text,expected", [("1.0", True), ("TRUE", True), ("Y", True),
+                                           ("0.0", False), ("no", False)])
+def test_privacy_flags_in_any_spelling(tmp_path, make_bundle, text, expected):
+    b = make_bundle(tmp_path, {"e.csv": enc(f"E1,P1,id:ext_id,{text}\n",
+                                            "incidents.privacy_case")})
+    assert b["encounters"].loc[0, "incidents.privacy_case"] == expected
+    assert len(b.rejects) == 0
+
+
+def test_an_unreadable_privacy_flag_is_a_cell_reject_on_its_column_and_line(tmp_path,
+                                                                            make_bundle):
+    rows = "E1,P1,id:ext_id,0\nE2,P2,id:ext_id,private?\n"
+    b = make_bundle(tmp_path, {"e.csv": enc(rows, "incidents.privacy_case")})
+    reject = b.rejects.iloc[0]
+    assert (reject["line"], reject["column"], reject["code"], reject["severity"]) == (
+        3, "incidents.privacy_case", "flag", "error")
+    assert reject["value"] == "private?"
+    assert pd.isna(b["encounters"].loc[1, "incidents.privacy_case"])  # emptied, row kept
+    assert list(b["encounters"]["encounters.ext_id"]) == ["E1", "E2"]

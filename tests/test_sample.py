@@ -475,7 +475,7 @@ def test_each_listed_defect_is_at_its_line(defects_dir, listed):
 
 def test_loader_rejects_exactly_the_loader_defects(defects_dir, listed):
     b = load_bundle(defects_dir)
-    got = set(zip(b.rejects["file"], b.rejects["line"], b.rejects["rule"], strict=True))
+    got = set(zip(b.rejects["file"], b.rejects["line"], b.rejects["code"], strict=True))
     want = listed[listed["caught_by"] == "loader"]
     assert set(zip(want["file"], want["line"], want["kind"], strict=True)) == got
 

@@ -376,7 +376,8 @@ def test_an_expectation_that_errors_is_an_error_finding(tmp_path: Path):
 def test_loader_rejects_become_findings():
     rejects = pd.DataFrame({"file": ["employees.csv"], "line": [7],
                             "column": ["employees.birth_date"], "value": ["31/31/1980"],
-                            "rule": ["datetime"], "message": ["employees.csv:7: not a date"]})
+                            "code": ["datetime"], "severity": ["error"],
+                            "message": ["employees.csv:7: not a date"]})
     v = validate_frames({"employees": make_frame("employees", [GOOD["employees"]])},
                         rejects=rejects, profile=False)
     hit = v.findings[v.findings["expectation"] == "loader.datetime"].iloc[0]

@@ -168,19 +168,25 @@ def exception_messages(result: Any) -> list[str]:
 
 
 def from_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
-    """Loader rejects as findings: expectation ``loader.<rule>``, severity error."""
+    """Loader rejects as findings: expectation ``loader.<code>``, the reject's severity
+    (``error`` for a row or cell that could not be read, ``warning``/``info`` for what the
+    loader recovered or noted)."""
     if rejects is None or not len(rejects):
         return empty()
+    severity = (rejects["severity"].astype("str") if "severity" in rejects
+                else pd.Series("error", index=rejects.index, dtype="str"))
+    case = (rejects["case_number"].astype("str") if "case_number" in rejects
+            else pd.Series(pd.NA, index=rejects.index, dtype="str"))
     return pd.DataFrame({
         "file": rejects["file"].astype("str"),
         "line": pd.array(rejects["line"], dtype="Int64"),
         "column": rejects["column"].astype("str"),
         "value": rejects["value"].astype("str"),
-        "expectation": "loader." + rejects["rule"].astype("str"),
-        "severity": "error",
+        "expectation": "loader." + rejects["code"].astype("str"),
+        "severity": severity,
         "message": rejects["message"].astype("str"),
-        "case_number": pd.Series(pd.NA, index=rejects.index, dtype="str"),
-        "code": rejects["rule"].astype("str"),
+        "case_number": case,
+        "code": rejects["code"].astype("str"),
         "year": pd.array([pd.NA] * len(rejects), dtype="Int64"),
     }, columns=COLUMNS)
 
