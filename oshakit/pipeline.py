@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from oshakit import problems
 from oshakit.bundle import DATA_SUFFIXES, NOT_DATA, Bundle, load_bundle
-from oshakit.cases import reconcile
+from oshakit.cases import Reconciliation, reconcile
 from oshakit.cases.policy import Policy
 from oshakit.errors import OshakitError
-from oshakit.problems import conform
 from oshakit.result import Result, fingerprint_files, unknown_establishment
-
-#: Files whose unread rows can change a filed number (every kind but nothing else).
-FEEDS_THE_LOG = ("encounters", "conditions", "restrictions", "accommodations", "nibp",
-                 "employees", "establishments", "employment")
 
 
 def run(
@@ -54,11 +50,11 @@ def run(
         input_fingerprint=input_fingerprint(bundle),
         rec=rec,
         summaries=summaries,
-        checks=conform(ita_checks(summaries).rename(columns={"check": "code"})),
+        checks=problems.conform(ita_checks(summaries).rename(columns={"check": "code"})),
         rates=rates(summaries, rec.log, hours=bundle.get("employment"), as_of=policy.as_of),
         duty=filing_duty(summaries, bundle.get("employment"), bundle.get("establishments")),
         rejects=bundle.rejects,
-        unread=unread(bundle, rec, year),
+        unread=unread(bundle, rec, year, years),
         years=years,
         establishments=establishments,
         people=people(bundle),
@@ -154,13 +150,16 @@ def people(bundle: Bundle) -> pd.DataFrame:
     return out.rename(columns=lambda c: c.split(".", 1)[1]).reset_index(drop=True)
 
 
-def unread(bundle: Bundle, rec, year: int | None) -> pd.DataFrame:
-    """Loader rejects that can change a number of the log of ``year``: every reject of a
-    file that feeds the log (conservative: the case a reject belongs to is not traced)."""
-    rejects = bundle.rejects
-    feeding = {bundle.file_name(k) for k in FEEDS_THE_LOG if k in bundle}
-    unknown = set(bundle.accounting.loc[bundle.accounting["kind"] == "unknown", "file"])
-    out = rejects[rejects["file"].isin(feeding | unknown)]
-    out = conform(out.rename(columns={"rule": "code"}).assign(severity="error"))
-    out["affects"] = "any case of " + out["file"].astype("str")
-    return out.reset_index(drop=True)
+def unread(bundle: Bundle, rec: Reconciliation, year: int | None,
+           years: tuple[int, ...]) -> pd.DataFrame:
+    """What the loader could not read that feeds the log of ``year`` (every year covered
+    when None), with what it affects and the ``year`` it feeds (:mod:`oshakit.completeness`
+    decides)."""
+    from oshakit import completeness
+
+    tables = [completeness.unread(bundle, rec, y).assign(year=y)
+              for y in ([year] if year is not None else years)]
+    tables = [t for t in tables if len(t)]
+    if not tables:
+        return completeness.empty().assign(year=pd.Series(dtype="Int64"))
+    return pd.concat(tables, ignore_index=True).astype({"year": "Int64"})

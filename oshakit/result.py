@@ -125,11 +125,12 @@ class Result:
 
     def notice(self) -> str | None:
         """The notice every output carries when the result is incomplete (else None)."""
-        if self.complete:
+        from oshakit.completeness import notice
+
+        text = notice(self.unread.drop_duplicates(["file", "line", "column"]))
+        if text is None:
             return None
-        n = len(self.unread)
-        return (f"Prepared from an incomplete bundle: {n:,} row(s) or cell(s) that feed the "
-                "log could not be read (listed in unread.csv); the figures may be wrong.")
+        return f"{text[0].upper()}{text[1:]}; listed in unread.csv. The figures may be wrong."
 
     def select(self, year: int | None = None, establishment: str | None = None) -> Result:
         """The same computation restricted to one year and/or one establishment: its cases,

@@ -127,11 +127,11 @@ def test_an_unclosed_quote_rejects_its_line_only(tmp_path, sample, capsys):
     reject = b.rejects.iloc[0]
     assert reject["column"] == "incidents.loc_description"
     assert "never closed" in reject["message"] or "not closed" in reject["message"]
-    # every other row of the 1,003 is read, and read the same
+    # every other row of the 1,019 is read, and read the same
     same_frame(b["encounters"], without_line(sample["encounters"], bad))
     same_frames(b, sample, except_kinds=("encounters",))
     acc = b.accounting.set_index("file").loc[ENC]
-    assert (acc["rows_read"], acc["accepted"], acc["rejected"]) == (1003, 1002, 1)
+    assert (acc["rows_read"], acc["accepted"], acc["rejected"]) == (1019, 1018, 1)
     assert_invariant(b)
     # the case left the 2024 log: the filing check names the line
     assert totals(b, 2024) != totals(sample, 2024)
@@ -218,7 +218,8 @@ def test_a_row_with_a_missing_delimiter_is_rejected(tmp_path, sample):
     replace_on_line(folder, EMP, line, ",Emily,", ",Emily ")
     b = load_bundle(folder)
     assert errors(b) == [(EMP, line, "field_count")]
-    assert "has 12 fields, the header has 13" in b.rejects.iloc[0]["message"]
+    # employees.csv has 15 columns (13 + termination_date, termination_reason)
+    assert "has 14 fields, the header has 15" in b.rejects.iloc[0]["message"]
     same_frame(b["employees"], without_line(sample["employees"], line))
 
 

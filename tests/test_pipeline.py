@@ -69,7 +69,7 @@ def test_result_for_without_a_saved_result_runs_under_the_options_given():
     assert (result.policy.cap, str(result.policy.as_of)) == ("per_column", "2024-12-31")
 
 
-def test_every_loader_reject_of_a_file_that_feeds_the_log_is_unread(make_bundle, tmp_path):
+def test_a_reject_that_feeds_the_years_log_makes_the_result_incomplete(make_bundle, tmp_path):
     bundle = make_bundle(tmp_path / "b", {
         "encounters_incidents.csv": (
             "encounters.ext_id,encounters.pat_id,encounters.pat_id_type,"
@@ -81,4 +81,7 @@ def test_every_loader_reject_of_a_file_that_feeds_the_log_is_unread(make_bundle,
     assert not result.complete
     assert result.unread[["file", "line", "column"]].values.tolist() == [
         ["encounters_incidents.csv", 3, "incidents.inc_datetime"]]
-    assert "incomplete bundle: 1 row(s) or cell(s)" in result.notice()
+    assert result.unread["year"].tolist() == [2024]
+    assert result.notice() == ("Prepared from an incomplete bundle: 1 cell could not be read "
+                               "(encounters_incidents.csv); listed in unread.csv. The figures "
+                               "may be wrong.")

@@ -171,8 +171,8 @@ def test_an_incomplete_bundle_is_said_first(tmp_path):
     result = pipeline.run(tmp_path, 2024).select(establishment="E1")
     shown = report.headline(result)
     first = str(shown).splitlines()[0]
-    assert first == ("Prepared from an incomplete bundle: 1 row(s) or cell(s) that feed the log "
-                     "could not be read (listed in unread.csv); the figures may be wrong.")
+    assert first == ("Prepared from an incomplete bundle: 1 cell could not be read "
+                     "(encounters_incidents.csv); listed in unread.csv. The figures may be wrong.")
     assert 'class="oshakit-notice"' in html_of(shown)
     assert "Cases on the log: 2 (" in str(shown)
     assert first in report.attention(result)

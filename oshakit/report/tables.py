@@ -2,9 +2,10 @@
 
 Every function takes a :class:`~oshakit.result.Result` (or a slice of one from
 ``Result.select``) and returns something Jupyter displays: a table rendered by pandas'
-``Styler`` with a plain-text twin (numbers with thousands separators, rates with two decimals, dates as ``YYYY-MM-DD``, empty cells as
-"—", every cell and header HTML-escaped, no row or column cut) or, for an empty section,
-one "None found" line. Nothing here computes a filed number: the Result holds them all.
+``Styler`` with a plain-text twin (numbers with thousands separators, rates with two
+decimals, dates as ``YYYY-MM-DD``, empty cells as "—", every cell and header
+HTML-escaped, no row or column cut) or, for an empty section, one "None found" line.
+Nothing here computes a filed number: the Result holds them all.
 
     from oshakit import report
     display(report.headline(result))      # cases, 300A totals G–M, rates, exceptions, duty
