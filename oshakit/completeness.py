@@ -25,7 +25,9 @@ Which rejects feed year Y:
   duplicated header column: every year.
 
 Warnings and notes (``severity`` other than ``error``) are recovered readings and feed
-nothing here.
+nothing here, with one exception: a file that is present but empty or header-only was read,
+yet more likely a failed export than a year with no such rows, so it feeds every year (the
+load goes on; a filing needs the user's knowing acceptance).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from oshakit.bundle import COLUMN_CODES, FILE_CODES
 from oshakit.schema import KINDS, LINE
 
 COLUMNS = [*problems.CORE, "value", "scope", "affects"]
+#: Loader warnings that still keep a filing from going out unaccepted: an empty file.
+EMPTY_CODES = frozenset({"file_empty", "file_header_only"})
 UNKNOWN = "unknown: the row could not be read, it may belong to any case"
 #: How a rejected cell or row of each kind touches its case.
 _WHAT = {
@@ -97,7 +101,8 @@ def unread(bundle, rec, year: int) -> pd.DataFrame:
     rejects = getattr(bundle, "rejects", None)
     if rejects is None or not len(rejects):
         return empty()
-    errors = rejects[rejects["severity"] == "error"].reset_index(drop=True)
+    errors = rejects[(rejects["severity"] == "error") | rejects["code"].isin(EMPTY_CODES)]
+    errors = errors.reset_index(drop=True)
     if not len(errors):
         return empty()
     index = _index(bundle, rec, year)
@@ -143,6 +148,9 @@ def notice(unread_table: pd.DataFrame | None) -> str | None:
 def _judge(r, bundle, index: _Index, kinds: dict, year: int) -> tuple[str, str | None]:
     kind = kinds.get(r.file)
     line = None if pd.isna(r.line) else int(r.line)
+    if r.code in EMPTY_CODES:
+        return "file", (f"every year: {r.file} holds no rows; if it should (a failed export?), "
+                        "everything it would add is missing")
     if r.code in FILE_CODES or kind is None:
         return "file", (f"unknown: {r.file} could not be read or recognised; it may hold "
                         "rows of any case")

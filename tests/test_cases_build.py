@@ -267,3 +267,11 @@ def test_a_follow_up_served_after_the_as_of_date_is_ignored(tmp_path):
 def test_the_same_follow_up_counts_once_it_is_served(tmp_path):
     row = one(_late_follow_up(tmp_path, Policy(as_of="2024-04-10")), "C-1")
     assert row["on_log"] and (row["days_restricted"], row["outcome"]) == (6, "I")  # 03-20..25
+
+
+def test_a_child_row_naming_no_encounter_is_an_orphan_named_blank(tmp_path):
+    r = rec(tmp_path, encounters=[case()],
+            restrictions=[restriction("", "2024-03-05", "2024-03-06")])
+    orphan = codes(r, "ORPHAN_CHILD")
+    assert orphan["message"].tolist() == [
+        "restrictions row names encounter (blank) which does not exist in the encounters file"]

@@ -204,3 +204,15 @@ def test_the_notice_counts_rows_and_cells(load):
     assert notice(table) == ("prepared from an incomplete bundle: 1 row and 2 cells could "
                              "not be read (encounters_incidents.csv, "
                              "patient_clinical_restriction.csv)")
+
+
+@pytest.mark.parametrize("text", ["", RES_HEAD + "\n"])
+def test_a_present_but_empty_file_feeds_every_year(load, text):
+    # read without error (a warning), but more likely a failed export than a bundle with
+    # no restriction at all: a filing needs the user's knowing acceptance
+    b = load(**{"patient_clinical_restriction.csv": text})
+    for year in (2023, 2024):
+        table = fed(b, year)
+        assert where(table) == [("patient_clinical_restriction.csv",
+                                 None if text == "" else 1, "file")]
+        assert "holds no rows" in table["affects"].iloc[0]

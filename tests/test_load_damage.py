@@ -656,3 +656,51 @@ def test_inspect_never_prints_a_traceback(tmp_path, capsys, damage):
     assert "fit to file" in out.lower()
     code, out = inspect_output(folder, capsys, "--year", "2024", "--all")
     assert code in (0, 1) and "2024" in out
+
+
+# --- the filing commands on every damaged bundle: same numbers, or a refusal ---------------
+
+
+@pytest.fixture(scope="module")
+def undamaged_ita(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("ita")
+    assert main(["export-ita", str(SAMPLE_BUNDLE), "--year", "2024", "--out", str(out)]) == 0
+    return pd.read_csv(out / "ita_300a.csv", dtype=str)
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err, args
+    return code, out.out + out.err
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_filing_commands_file_the_same_numbers_or_refuse_naming_file_and_line(
+        tmp_path, capsys, undamaged_ita, damage):
+    folder = copy_sample(tmp_path)
+    DAMAGES[damage](folder)
+    out = tmp_path / "out"
+    code, said = run_cli(capsys, "export-ita", str(folder), "--year", "2024",
+                         "--out", str(out / "ita"))
+    if "refused" not in said:  # nothing that feeds the 2024 log was lost: the same 300A
+        pd.testing.assert_frame_equal(pd.read_csv(out / "ita" / "ita_300a.csv", dtype=str),
+                                      undamaged_ita)
+        return
+    assert code == 1 and "--accept-rejects" in said
+    assert not (out / "ita").exists()  # nothing written
+    table = said.split("could not be read", 1)[1]
+    lost = unread(load_bundle(folder), reconcile(load_bundle(folder), year=2024), 2024)
+    for file, line in zip(lost["file"], lost["line"], strict=True):
+        assert file in table and (pd.isna(line) or str(int(line)) in table)
+    for command in (["forms", str(folder), "--year", "2024", "--out", str(out / "forms")],
+                    ["ita", "submit", str(folder), "--year", "2024", "--out", str(out / "s")]):
+        code, said = run_cli(capsys, *command)
+        assert code == 1 and "refused" in said, command
+        assert not Path(command[command.index("--out") + 1]).exists()
+    # accepted knowingly: the files are written and say they come from an incomplete bundle
+    code, said = run_cli(capsys, "export-ita", str(folder), "--year", "2024",
+                         "--out", str(out / "ita"), "--accept-rejects")
+    assert code in (0, 1)
+    assert (out / "ita" / "README.txt").read_text().startswith(
+        "NOTICE: Prepared from an incomplete bundle")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from oshakit.cases import exceptions as X
 from oshakit.cases import names as N
+from oshakit.cases.text import shown
 from oshakit.schema import KINDS
 
 #: Role of each encounter row.
@@ -124,7 +125,7 @@ def build(bundle, as_of: dt.date | None = None) -> Built:
             "DUPLICATE_CASE_NUMBER", file=efile, line=eline[dup_rows], column=N.CASE_NO,
             case=enc_case[dup_rows],
             severity=np.where(same, "warning", "error"),
-            message="case " + key.iloc[dup_rows].astype(str).to_numpy(dtype=object)
+            message="case " + shown(key.iloc[dup_rows])
             + " is opened again (first opened on line " + eline[first].astype(str).astype(object)
             + np.where(same, ", same employee and injury date and time",
                        ", with another employee or injury date").astype(object)
@@ -140,8 +141,8 @@ def build(bundle, as_of: dt.date | None = None) -> Built:
     if len(lost):
         parts.append(X.part(
             "FOLLOWUP_WITHOUT_OPENING", file=efile, line=eline[lost], column=N.CASE_NO, case=-1,
-            message="follow-up encounter " + enc[N.E_ID].iloc[lost].astype(str).to_numpy(object)
-            + " names case " + number.iloc[lost].astype(str).to_numpy(object)
+            message="follow-up encounter " + shown(enc[N.E_ID].iloc[lost])
+            + " names case " + shown(number.iloc[lost])
             + ", which no encounter opens (no incidents.inc_datetime)",
         ))
 
@@ -225,8 +226,8 @@ def _establishment(bundle, cases, efile, parts) -> tuple[pd.DataFrame, bool]:
             parts.append(X.part(
                 "EMPLOYEE_UNKNOWN", file=efile, line=cases["_opening_line"].to_numpy()[gone],
                 column=N.E_PAT, case=gone,
-                message="employee " + cases[N.E_PAT].iloc[gone].astype(str).to_numpy(object)
-                + " (" + cases[N.E_PAT_TYPE].iloc[gone].astype(str).to_numpy(object)
+                message="employee " + shown(cases[N.E_PAT].iloc[gone])
+                + " (" + shown(cases[N.E_PAT_TYPE].iloc[gone])
                 + ") is not in employees.csv: no name, job title or address for the forms",
             ))
         cases = cases.drop(columns="_employee_found")
@@ -258,7 +259,7 @@ def _establishment(bundle, cases, efile, parts) -> tuple[pd.DataFrame, bool]:
         if len(bad):
             parts.append(X.part(
                 "ESTABLISHMENT_UNKNOWN", file=efile, line=line[bad], column=N.FACILITY, case=bad,
-                message="establishment " + code.iloc[bad].astype(str).to_numpy(object)
+                message="establishment " + shown(code.iloc[bad])
                 + " (from the " + np.where(
                     cases["_est_source"].to_numpy()[bad] == "facility",
                     "facility code", "employee's establishment").astype(object)
@@ -280,8 +281,8 @@ def _overlaps(cases, efile, parts) -> pd.DataFrame:
         parts.append(X.part(
             "OVERLAPPING_CASES", file=efile, line=cases["_opening_line"].to_numpy()[rows],
             column=N.INC, case=rows,
-            message="employee " + cases[N.E_PAT].iloc[rows].astype(str).to_numpy(object)
-            + " has " + size.iloc[rows].astype(str).to_numpy(object) + " cases opened on "
+            message="employee " + shown(cases[N.E_PAT].iloc[rows])
+            + " has " + shown(size.iloc[rows]) + " cases opened on "
             + cases["date_of_injury"].iloc[rows].dt.strftime("%Y-%m-%d").to_numpy(object)
             + ": one injury logged twice?",
         ))
@@ -310,6 +311,6 @@ def _attach(kind, frame, index, where, enc_case, late, file, parts) -> pd.DataFr
                 code, file=file, line=frame["_line"].to_numpy()[rows], column=link, case=-1,
                 severity="info" if (kind == "conditions" and which == NO_CASE) else None,
                 message=f"{kind} row names encounter "
-                + frame[link].iloc[rows].astype(str).to_numpy(object) + text,
+                + shown(frame[link].iloc[rows]) + text,
             ))
     return frame

@@ -24,7 +24,7 @@ from oshakit.cases import exceptions as X
 from oshakit.cases import names as N
 from oshakit.cases.build import Built, build
 from oshakit.cases.policy import Policy
-from oshakit.cases.text import column, iso, num, obj
+from oshakit.cases.text import column, iso, num, obj, shown
 from oshakit.errors import OshakitError, PolicyError
 
 if TYPE_CHECKING:
@@ -288,8 +288,8 @@ def _rule_parts(built: Built, span_out: pd.DataFrame, d: pd.DataFrame,
         parts.append(X.part(
             "EXPECTED_END_PASSED", file=file, line=block["_line"].to_numpy(),
             column=N.R_EST_END, case=block["_case"].to_numpy(),
-            message=block["label"].astype(str).to_numpy(object) + " row "
-            + block["ext_id"].astype(str).to_numpy(object) + " is still open at the as-of "
+            message=shown(block["label"]) + " row "
+            + shown(block["ext_id"]) + " is still open at the as-of "
             "date " + iso(stop[block.index.to_numpy()]) + " but its expected end "
             + iso(block["est_end"]) + " has passed: counted to the expected end; give its "
             "end date or a new expected end",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from oshakit.cases import exceptions as X
 from oshakit.cases import names as N
-from oshakit.cases.text import clean, column, per_unique
+from oshakit.cases.text import clean, column, per_unique, shown
 from oshakit.schema import LOST_TIME_PREFIX, NOT_WORK_RELATED_LOST_TIME, TRANSFER_ACCOM_TYPES
 
 AWAY, RESTRICTED = "away", "restricted"
@@ -55,8 +55,8 @@ def collect(children: dict[str, pd.DataFrame], files: dict[str, str],
                 parts.append(X.part(
                     code, file=file, line=block["_line"].to_numpy(),
                     column=None, case=block["_case"].to_numpy(),
-                    message=block["label"].astype(str).to_numpy(object) + " row "
-                    + block["ext_id"].astype(str).to_numpy(object) + ": " + reason
+                    message=shown(block["label"]) + " row "
+                    + shown(block["ext_id"]) + ": " + reason
                     + " (not counted)",
                 ))
     return spans

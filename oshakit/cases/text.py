@@ -95,3 +95,9 @@ def lines(*parts: np.ndarray) -> np.ndarray:
 def when(cond: np.ndarray, a, b="") -> np.ndarray:
     """Vectorised ``a if cond else b`` on object arrays."""
     return np.where(np.asarray(cond, dtype=bool), a, b).astype(object)
+
+
+def shown(values: pd.Series) -> np.ndarray:
+    """Values as text for a message, a missing one as "(blank)" (never a float NaN, which
+    would break the string arithmetic of a vectorised message)."""
+    return values.astype("str").fillna("(blank)").to_numpy(dtype=object)
