@@ -7,7 +7,6 @@ back here.
 
 from __future__ import annotations
 
-import numbers
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ from oshakit.bundle import DATA_SUFFIXES, NOT_DATA, Bundle, load_bundle
 from oshakit.cases import Reconciliation, reconcile
 from oshakit.cases.policy import Policy
 from oshakit.errors import OshakitError
-from oshakit.result import Result, fingerprint_files, unknown_establishment
+from oshakit.result import Result, check_year, fingerprint_files, unknown_establishment
 
 
 def run(
@@ -127,17 +126,6 @@ def bundle_establishments(bundle: Bundle) -> tuple[str, ...]:
             values = frame[col].dropna().astype("str").str.strip()
             codes |= set(values[values != ""])
     return tuple(sorted(codes))
-
-
-def check_year(year: int | None, years: tuple[int, ...]) -> None:
-    """Refuse at once a year the bundle does not cover, naming the years it does."""
-    if year is None:
-        return
-    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
-        raise OshakitError(f"year must be a whole number such as 2024, not {year!r}")
-    if int(year) not in years:
-        covered = ", ".join(str(y) for y in years) or "no year (no case and no employment)"
-        raise OshakitError(f"the bundle has no data for {year}; it covers {covered}")
 
 
 def people(bundle: Bundle) -> pd.DataFrame:

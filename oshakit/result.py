@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,6 +141,7 @@ class Result:
             return self
         if year is not None and self.year is not None and year != self.year:
             raise OshakitError(f"this result covers {self.year} only, not {year}")
+        check_year(year, self.years)
         if establishment is not None and establishment not in self.establishments:
             raise OshakitError(unknown_establishment(establishment, self.establishments))
         rec = self.rec
@@ -217,6 +219,17 @@ class Result:
 def _table(result: Result, name: str) -> pd.DataFrame:
     holder = result.rec if name in ("cases", "exceptions", "accounting", "eh_diff") else result
     return getattr(holder, name)
+
+
+def check_year(year: int | None, years: tuple[int, ...]) -> None:
+    """Refuse at once a year the bundle does not cover, naming the years it does."""
+    if year is None:
+        return
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+        raise OshakitError(f"year must be a whole number such as 2024, not {year!r}")
+    if int(year) not in years:
+        covered = ", ".join(str(y) for y in years) or "no year (no case and no employment)"
+        raise OshakitError(f"the bundle has no data for {year}; it covers {covered}")
 
 
 def unknown_establishment(code: str, known: tuple[str, ...] | list[str]) -> str:

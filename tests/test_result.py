@@ -68,3 +68,8 @@ def test_the_fingerprint_is_the_kit_version_inputs_and_policy():
     assert a != computation_fingerprint("abd", policy)
     assert a != computation_fingerprint("abc", Policy(today="2025-01-16"))
     assert len(a) == 16 and int(a, 16) >= 0
+
+
+def test_select_refuses_a_year_the_bundle_does_not_cover(sample_result):
+    with pytest.raises(OshakitError, match=r"no data for 2019; it covers 2023, 2024, 2025"):
+        sample_result.select(year=2019)

@@ -54,7 +54,7 @@ def out_dir(value: str | Path | None, notebook: str) -> Path:
 def for_year(result: Result, year: int | None = None) -> Result:
     """``result`` for one year: ``year``, or the latest year the bundle covers. A year the
     bundle does not cover is refused (``OshakitError`` naming the years it covers)."""
-    from oshakit.pipeline import check_year
+    from oshakit.result import check_year
 
     if year is None:
         if result.year is not None:
@@ -62,14 +62,14 @@ def for_year(result: Result, year: int | None = None) -> Result:
         if not result.years:
             check_year(0, result.years)  # refuses, saying the bundle covers no year
         year = max(result.years)
-    check_year(year, result.years)
-    return result.select(year=int(year))
+    return result.select(year=int(year))  # refuses a year the bundle does not cover
 
 
 def check_years(covered: Result | object, *years: object) -> None:
     """Refuse at once any of ``years`` (ints, lists of ints or None) that the bundle does
     not cover, naming the years it does. ``covered``: a Result, or a loaded Bundle."""
-    from oshakit.pipeline import bundle_years, check_year
+    from oshakit.pipeline import bundle_years
+    from oshakit.result import check_year
 
     known = covered.years if isinstance(covered, Result) else bundle_years(covered)
     for value in years:

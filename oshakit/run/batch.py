@@ -181,28 +181,26 @@ def year_result(bundle: Path, year: int, policy: Policy, folder: Path) -> Result
     """The bundle's result under ``policy`` (every year, so trends can look back), saved in
     ``folder``; reopened instead of recomputed when the saved one has the same fingerprint
     (same kit version, input files and policy)."""
-    from oshakit.pipeline import check_year, input_fingerprint_of, run
+    from oshakit.bundle import load_bundle
+    from oshakit.pipeline import bundle_years, input_fingerprint_of, run
+    from oshakit.result import check_year
 
     wanted = computation_fingerprint(input_fingerprint_of(bundle), policy)
     try:
         saved = json.loads((folder / RESULT_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         saved = {}
+    result = None
     if saved.get("fingerprint") == wanted:
-        try:
+        with contextlib.suppress(OshakitError):  # saved in another layout: computed again
             result = Result.open(folder)
-            check_year(year, result.years)
-            return result
-        except OshakitError:
-            pass
-    from oshakit.bundle import load_bundle
-    from oshakit.pipeline import bundle_years
-
-    loaded = load_bundle(bundle)
-    check_year(year, bundle_years(loaded))  # refuse a year the bundle lacks before reconciling
-    result = run(loaded, None, policy)
-    shutil.rmtree(folder, ignore_errors=True)
-    result.save(folder)
+    if result is None:
+        loaded = load_bundle(bundle)
+        check_year(year, bundle_years(loaded))  # refused before the reconciliation
+        result = run(loaded, None, policy)
+        shutil.rmtree(folder, ignore_errors=True)
+        result.save(folder)
+    check_year(year, result.years)
     return result
 
 
