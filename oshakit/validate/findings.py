@@ -12,10 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from oshakit.problems import CORE
 from oshakit.schema import LINE
 
-COLUMNS = ["file", "line", "column", "value", "expectation", "severity", "message",
-           "case_number", "code", "year"]
+#: The core columns every problem table starts with, then the finding's own.
+COLUMNS = [*CORE, "value", "expectation", "year"]
 
 #: How a row of each kind is named in a message ({ref}).
 _LABELS = {
