@@ -48,8 +48,9 @@ def main() -> None:
         from oshakit.bundle import load_bundle
         from oshakit.cases import Policy, reconcile
         from oshakit.ita.export import write_ita_files
+        from oshakit.ita.rules import ita_checks
         from oshakit.rates import rates
-        from oshakit.summary import ita_checks, summarize
+        from oshakit.summary import summarize
 
         base = _rss_mb()
         stages: dict[str, float] = {}

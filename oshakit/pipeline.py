@@ -92,8 +92,9 @@ def run(
     ``establishment``, restrict the result to that (known) establishment."""
     from oshakit.bundle import Bundle, load_bundle
     from oshakit.cases import Policy, reconcile
+    from oshakit.ita.rules import ita_checks
     from oshakit.rates import rates
-    from oshakit.summary import ita_checks, summarize
+    from oshakit.summary import summarize
 
     policy = Policy(cap=cap, privacy_auto=privacy_auto, as_of=as_of, eh_compat=eh_compat)
     if not isinstance(bundle, Bundle):

@@ -13,8 +13,9 @@ from rec_stub import make_rec, stub_bundle
 
 from oshakit import pipeline
 from oshakit.cli import main
+from oshakit.ita.rules import ita_checks
 from oshakit.rates import rates
-from oshakit.summary import ita_checks, summarize
+from oshakit.summary import summarize
 
 EMPLOYMENT = [{"establishment_code": "E1", "year": 2024, "annual_average_employees": 40,
                "total_hours_worked": 80_000, "peak_employees": 45}]

@@ -20,7 +20,8 @@ from oshakit.ita.client import (
 from oshakit.ita.fake_server import FakeITAServer, Fault
 from oshakit.ita.token import Token, load_token
 
-ESTABLISHMENT = {"establishment_name": "Depot", "address": {"street": "2 Dock St",
+ESTABLISHMENT = {"establishment_name": "Depot", "company": {"company_name": "Acme"},
+                 "address": {"street": "2 Dock St",
                  "city": "Troy", "state": "NY", "zip": "12180"},
                  "naics": {"naics_code": "493110"}, "size": 1, "establishment_type": 1}
 
@@ -77,7 +78,7 @@ def test_a_post_with_unknown_outcome_is_never_resent(server, kind):
 def test_a_200_with_errors_saved_nothing(server):
     reply = client(server).create_establishment({**ESTABLISHMENT, "size": 7})
     assert reply.status == 200 and not reply.ok
-    assert "size: must be 1, 21, 22 or 3" in reply.error_text()
+    assert "size: size code '7' must be 1, 21, 22 or 3" in reply.error_text()
     assert server.store.establishments == {}
 
 
@@ -90,7 +91,7 @@ def test_html_403_means_a_bad_token(server):
 def test_array_outcomes_are_per_object(server):
     c = client(server)
     est = c.create_establishment(ESTABLISHMENT).results[0]
-    good = {"establishment": {"id": est["id"]}, "year_of_filing": 2024, "case_number": "A1",
+    good = {"establishment": {"id": est["id"]}, "case_number": "A1",
             "job_title": "Clerk", "date_of_incident": "01/02/2024", "incident_location": "Dock",
             "incident_description": "Strain", "incident_outcome": 4, "type_of_incident": 1,
             "date_of_birth": "01/01/1990", "date_of_hire": "01/01/2020",

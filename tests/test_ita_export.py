@@ -9,7 +9,8 @@ import pandas as pd
 from rec_stub import make_rec, stub_bundle
 
 from oshakit.ita.export import case_data_frame, form300a_frame, write_ita_files
-from oshakit.summary import ita_checks, summarize
+from oshakit.ita.rules import ita_checks
+from oshakit.summary import summarize
 
 SPEC_300A_TEXT = (
     "establishment_name, ein, company_name, street_address, city, state, zip, naics_code, "

@@ -1,10 +1,13 @@
 """Pre-send gates: nothing leaves for ITA unless every gate passes for its establishment.
 
-1. The ITA checks of the summary (``oshakit.summary.ita_checks``): no failed error check.
+1. The ITA checks of the summary (``oshakit.ita.rules.ita_checks``): no failed error check.
 2. No exception of error severity for the establishment-year (``rec.exceptions``).
 3. A PII scan of the text fields and narratives that would be sent: employee names (from the
    employee file), SSNs, phone numbers, e-mail addresses; reported with where they were found.
-4. The exact payloads within ITA's lengths, codes and cross-field rules (:mod:`rules`).
+4. The exact payloads within ITA's fields, lengths, codes and cross-field rules: the same
+   rules (:mod:`rules`) as the check table, so a rule the table already failed is not
+   repeated; each case dated in the year filed for; a change reason of at most 100
+   characters.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ import pandas as pd
 
 from oshakit.errors import GateRefused
 from oshakit.ita.payloads import EstablishmentPlan
-from oshakit.ita.rules import case_errors, establishment_errors, form300a_errors
+from oshakit.ita.rules import (
+    case_errors,
+    change_reason_errors,
+    establishment_errors,
+    form300a_errors,
+    incident_year,
+)
 
 SCANNED_FIELDS = ("job_title", "incident_location", "incident_description",
                   "nar_before_incident", "nar_what_happened", "nar_injury_illness",
@@ -161,6 +170,13 @@ def pii_scan(cases: list[dict[str, Any]], employees: pd.DataFrame | None) -> pd.
     return pd.DataFrame(rows, columns=PII_COLUMNS)
 
 
+def _column(path: str) -> str:
+    """The 300A CSV column of an establishment body path (``address.zip`` -> ``zip``)."""
+    from oshakit.ita.rules import ESTABLISHMENT_PATHS
+
+    return next((c for c, p in ESTABLISHMENT_PATHS.items() if ".".join(p) == path), path)
+
+
 def _select(frame: pd.DataFrame | None, code: str | None, year: int) -> pd.DataFrame:
     if frame is None or code is None or not len(frame):
         return pd.DataFrame()
@@ -175,9 +191,11 @@ def run_gates(
     checks: pd.DataFrame | None = None,
     exceptions: pd.DataFrame | None = None,
     employees: pd.DataFrame | None = None,
+    change_reason: str | None = None,
 ) -> GateReport:
     """Apply every gate to every plan; the report says what each refuses and why."""
     report = GateReport()
+    reason_errors = change_reason_errors(change_reason)
     seen: dict[str, int] = {}
     for p in plans:
         seen[p.name.casefold()] = seen.get(p.name.casefold(), 0) + 1
@@ -188,21 +206,28 @@ def run_gates(
         if p.code is None and (checks is not None or exceptions is not None):
             report.warn(p.name, "no establishment code known: ITA checks and exceptions "
                         "could not be matched")
+        for f, m in reason_errors:
+            report.refuse(p.name, f"{f}: {m}")
         c = _select(checks, p.code, p.year)
+        reported: set[str] = set()  # ITA fields whose rule the check table already failed
         if len(c):
             failed = c[~c["passed"].astype("boolean").fillna(False)]
             for r in failed.to_dict("records"):
-                msg = f"ITA check {r.get('check')}: {r.get('message')}"
+                msg = f"ITA check {r.get('code')}: {r.get('message')}"
                 (report.refuse if r.get("severity") == "error" else report.warn)(p.name, msg)
+                reported.add(str(r.get("column")))
         e = _select(exceptions, p.code, p.year)
         if len(e):
             for r in e[e["severity"].astype("str") == "error"].to_dict("records"):
                 case = f" case {r['case_number']}" if pd.notna(r.get("case_number")) else ""
                 report.refuse(p.name, f"exception {r.get('code')}{case}: {r.get('message')}")
         for f, m in establishment_errors(p.establishment):
-            report.refuse(p.name, f"establishment {f}: {m}")
-        for f, m in form300a_errors(p.form300a):
-            report.refuse(p.name, f"Form 300A {f}: {m}")
+            if _column(f) not in reported:
+                report.refuse(p.name, f"establishment {f}: {m}")
+        for f, m in form300a_errors({k: v for k, v in p.form300a.items()
+                                     if k != "establishment"}):
+            if f not in reported:
+                report.refuse(p.name, f"Form 300A {f}: {m}")
         if p.send_cases:
             numbers = [c.get("case_number") for c in p.cases]
             for n in {n for n in numbers if numbers.count(n) > 1}:
@@ -210,6 +235,11 @@ def run_gates(
             for case in p.cases:
                 for f, m in case_errors(case):
                     report.refuse(p.name, f"case {case.get('case_number')} {f}: {m}")
+                year = incident_year(case.get("date_of_incident"))
+                if year is not None and year != p.year:
+                    report.refuse(p.name, f"case {case.get('case_number')}: date_of_incident "
+                                  f"{case['date_of_incident']} is not in {p.year}, the year "
+                                  "filed for (a case belongs on the log of its injury's year)")
     sent = [c for p in plans if p.send_cases for c in p.cases]
     report.pii = pii_scan(sent, employees)
     for r in report.pii.to_dict("records"):
