@@ -134,3 +134,73 @@ def test_token_from_env_or_file(tmp_path):
         load_token({})
     with pytest.raises(ITAError, match="cannot read"):
         load_token({"OSHAKIT_ITA_TOKEN_FILE": str(tmp_path / "missing")})
+
+
+# The spellings of OSHA's production API, and more: all production, never rehearsal.
+PRODUCTION_SPELLINGS = [
+    "https://www.osha.gov/oshaApi/v1",
+    "https://WWW.OSHA.GOV/oshaApi/v1",
+    "https://osha.gov/oshaApi/v1",
+    "https://www.osha.gov:443/oshaApi/v1",
+    "http://www.osha.gov/oshaApi/v1",
+    "https://www.osha.gov/oshaAPI/v1",  # the seed's own spelling on two endpoints
+    "https://www.osha.gov./oshaApi/v1",
+    "https://user@www.osha.gov/oshaApi/v1",
+    "HTTPS://Osha.Gov:8443/anything",
+    "www.osha.gov/oshaApi/v1",
+]
+
+
+@pytest.mark.parametrize("url", PRODUCTION_SPELLINGS)
+def test_every_spelling_of_production_is_production(url):
+    from oshakit.ita.client import osha_host
+    from oshakit.ita.submit import target_url
+
+    assert osha_host(url) == "production"
+    with pytest.raises(ITAError, match="needs --live"):
+        target_url("rehearsal", url)
+
+
+@pytest.mark.parametrize("url", ["https://preview.osha.gov/oshaApi/v1",
+                                 "http://PREVIEW.osha.gov:443/oshaAPI/v1",
+                                 "https://www.preview.osha.gov/oshaApi/v1"])
+def test_the_preview_host_only_through_sandbox(url):
+    from oshakit.ita.client import osha_host
+    from oshakit.ita.submit import target_url
+
+    assert osha_host(url) == "sandbox"
+    with pytest.raises(ITAError, match="--sandbox"):
+        target_url("rehearsal", url)
+    assert target_url("sandbox") == SANDBOX_URL and target_url("live") == PRODUCTION_URL
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/oshaApi/v1",
+                                 "https://notosha.gov/oshaApi/v1",
+                                 "https://osha.gov.example.com/oshaApi/v1",
+                                 "http://localhost:1/www.osha.gov"])
+def test_other_hosts_are_rehearsals(url):
+    from oshakit.ita.client import osha_host
+    from oshakit.ita.submit import target_url
+
+    assert osha_host(url) is None and target_url("rehearsal", url) == url
+
+
+def test_an_answer_without_success_is_read_from_its_status_and_errors():
+    from ita_support import canned
+
+    with canned('{"results": [{"id": "7"}]}') as url:
+        reply = ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
+        assert reply.ok and reply.ids == ["7"]
+    with canned('{"results": "7", "success": true}') as url:
+        from oshakit.ita.client import UnexpectedAnswer
+
+        with pytest.raises(UnexpectedAnswer, match="unknown shape"):
+            ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
+
+
+def test_a_case_is_edited_with_its_id_in_the_body(server):
+    seen = []
+    c = client(server)
+    c.request = lambda method, path, body=None: seen.append((method, path, body))
+    c.edit_case_data("55", {"job_title": "Welder"})
+    assert seen == [("PATCH", "/forms/caseData/55", {"id": "55", "job_title": "Welder"})]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 from ita_support import YEAR, case_rows, form300a_rows, inputs
@@ -79,3 +81,56 @@ def test_case_data_policy_auto_all_none():
     by = {p: [x.send_cases for x in plans(inp.form300a, inp.case_data, YEAR,
                                           case_data_policy=p)] for p in ("auto", "all", "none")}
     assert by == {"auto": [True, False], "all": [True, True], "none": [False, False]}
+
+
+def test_missing_values_in_every_pandas_form_are_left_out():
+    # pandas 2.x writes missing text as "nan" after astype(str); pandas 3 keeps NaN
+    row = {**case_rows()[0], "date_of_death": "nan", "sex": float("nan"),
+           "time_started_work": "<NA>", "time_of_incident": pd.NaT,
+           "dafw_num_away": np.float64("nan"), "nar_object_substance": "None"}
+    body = case_body(row)
+    for f in ("date_of_death", "sex", "time_started_work", "time_of_incident",
+              "dafw_num_away"):
+        assert f not in body
+    assert body["nar_object_substance"] == "None"  # a real answer, not a missing value
+    assert "nan" not in json.dumps(body).lower().replace("nar_", "")
+    from oshakit.ita.rules import case_errors
+
+    assert case_errors(body) == []  # a non-fatal case is not refused for a "nan" death date
+
+
+def test_establishment_codes_stay_text_and_optional_fields_are_left_out():
+    row = {**form300a_rows()[0], "zip": 2134.0, "establishment_type": float("nan"),
+           "industry_description": "nan", "ein": "nan"}
+    body = establishment_body(row)
+    assert body["address"]["zip"] == "2134" and "establishment_type" not in body
+    assert "ein" not in body and body["naics"] == {"naics_code": "332710"}
+
+
+def test_export_writes_missing_values_empty_under_any_pandas():
+    from oshakit.ita.export import _text
+
+    old_style = pd.Series(["a", np.nan, None], dtype=object)  # what pandas 2.x holds
+    text = _text(old_style)
+    assert text.iloc[0] == "a" and text.iloc[1:].isna().all()
+    assert pd.DataFrame({"x": text}).to_csv(index=False) == 'x\na\n""\n""\n' or \
+        pd.DataFrame({"x": text}).to_csv(index=False) == "x\na\n\n\n"
+
+
+def test_case_data_due_decides_when_given_else_size():
+    from oshakit.ita.payloads import sends_case_data
+
+    inp = inputs(case_data_due={"S1": True, "North Plant": False})
+    assert [x.send_cases for x in plans(inp.form300a, inp.case_data, YEAR, codes=inp.codes,
+                                        case_data_due=inp.case_data_due)] == [False, True]
+    assert sends_case_data("auto", 22) and not sends_case_data("auto", 21)
+    assert sends_case_data("auto", 21, True) and not sends_case_data("auto", 3, False)
+    assert sends_case_data("all", 1, False) and not sends_case_data("none", 3, True)
+
+
+def test_differences_read_dates_and_numbers_as_ita_means_them():
+    held = {"date_of_incident": "07-18-2022", "incident_outcome": "1", "job_title": "Clerk "}
+    want = {"date_of_incident": "07/18/2022", "incident_outcome": 1, "job_title": "Clerk"}
+    assert differences(want, held) == []
+    assert differences({**want, "incident_outcome": 2}, held) == ["incident_outcome"]
+    assert differences({"change_reason": "x"}, {}) == ["change_reason"]

@@ -38,6 +38,7 @@ def assert_ledger_matches(server, out_dir) -> None:
         subs = sorted(i for i, s in st.submissions.items() if s["establishment_id"] == eid)
         assert sorted(s["id"] for s in held.submissions) == subs
         assert not held.pending and not held.dirty
+    assert st.duplicates == 0  # no create was ever sent for an object the server held
 
 
 def test_dry_run_saves_exact_payloads_and_sends_nothing(tmp_path, server):

@@ -106,6 +106,7 @@ class Store:
         self.form300a: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, dict[str, Any]] = {}
         self.submissions: dict[str, dict[str, Any]] = {}
+        self.duplicates = 0  # creates refused because the object already exists
         self._next = 1000
 
     def new_id(self) -> str:
@@ -196,6 +197,7 @@ class Store:
         body = _strip(body, ("links",))
         errs = _fmt(establishment_errors(body))
         if not errs and self.name_taken(body["establishment_name"]):
+            self.duplicates += 1
             errs = [{"field": "establishment_name", "message": "establishment name already "
                      "exists in this account; establishment names must be unique"}]
         if errs:
@@ -224,6 +226,7 @@ class Store:
         year = str(body.get("year_filing_for")).strip()
         if not errs and any(f["establishment_id"] == eid and f["year_filing_for"] == year
                             for f in self.form300a.values()):
+            self.duplicates += 1
             errs = [{"field": "year_filing_for", "message": "a Form 300A for this "
                      "establishment and year already exists; edit it instead"}]
         if errs:
@@ -254,6 +257,7 @@ class Store:
         year = incident_year(body.get("date_of_incident"))
         number = str(body.get("case_number", "")).strip()
         if not errs and self.case_taken(eid, year, number):
+            self.duplicates += 1
             errs = [{"field": "case_number", "message": f"case number {number} already exists "
                      "for this establishment and year; the case number must be unique"}]
         if errs:

@@ -1,0 +1,210 @@
+"""The ledger lost at every step: the true state comes from the server's answers; answers in
+shapes the client does not know stop the establishment instead of a blind re-POST."""
+
+from __future__ import annotations
+
+import pytest
+from ita_support import TOKEN, YEAR, case_rows, client, inputs, server_summary
+
+from oshakit.ita.client import TokenRejected
+from oshakit.ita.fake_server import FakeITAServer, Fault
+from oshakit.ita.ledger import LEDGER_FILE
+from oshakit.ita.submit import submit
+
+EXPECTED = {"North Plant": (1, ["2024-001", "2024-002"], 1), "South Office": (1, [], 1)}
+
+
+class Killed(BaseException):
+    """Stands for the process being killed: not an Exception, so nothing catches it."""
+
+
+def _killer(k: int, when: str) -> dict:
+    seen = []
+
+    def hook(*_args):
+        seen.append(1)
+        if len(seen) == k:
+            raise Killed
+
+    return {"before_request" if when == "before" else "after_request": hook}
+
+
+def _requests_of_a_run(run) -> int:
+    with FakeITAServer(token=TOKEN) as s:
+        c = client(s)
+        run(s, c)
+        return c.requests_sent
+
+
+def _posts(server, path: str) -> int:
+    return sum(1 for m, p in server.requests if m == "POST" and p == path)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_first_filing_killed_at_any_request_then_ledger_lost(tmp_path_factory, when):
+    total = _requests_of_a_run(lambda s, c: submit(inputs(), tmp_path_factory.mktemp("n"),
+                                                   client=c))
+    for k in range(1, total + 1):
+        out = tmp_path_factory.mktemp(f"lost{when}{k}-")
+        with FakeITAServer(token=TOKEN) as s:
+            with pytest.raises(Killed):
+                submit(inputs(), out, client=client(s, **_killer(k, when)))
+            (out / LEDGER_FILE).unlink(missing_ok=True)
+            result = submit(inputs(), out, client=client(s))
+            assert result.ok, (k, result.table())
+            assert server_summary(s) == EXPECTED, k
+            assert s.store.duplicates == 0, k  # nothing was re-POSTed blindly
+            assert (_posts(s, "/establishments"), _posts(s, "/forms/form300A"),
+                    _posts(s, "/forms/caseData"), _posts(s, "/submissions")) == (2, 2, 1, 2), k
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_resubmission_killed_at_any_request_then_ledger_lost(tmp_path_factory, when):
+    cases = case_rows()
+    cases[0]["nar_injury_illness"] = "Deep laceration to the left palm"
+
+    def resubmission(s, c):
+        out = tmp_path_factory.mktemp("r")
+        submit(inputs(), out, client=client(s))
+        c.requests_sent = 0
+        submit(inputs(cases=cases), out, client=c, change_reason="narrative")
+
+    total = _requests_of_a_run(resubmission)
+    assert total >= 8
+    for k in range(1, total + 1):
+        out = tmp_path_factory.mktemp(f"relost{when}{k}-")
+        with FakeITAServer(token=TOKEN) as s:
+            submit(inputs(), out, client=client(s))
+            with pytest.raises(Killed):
+                submit(inputs(cases=cases), out, client=client(s, **_killer(k, when)),
+                       change_reason="narrative")
+            (out / LEDGER_FILE).unlink()
+            result = submit(inputs(cases=cases), out, client=client(s),
+                            change_reason="narrative")
+            assert result.ok, (k, result.table())
+            north = [x for x in s.store.submissions.values() if x["establishment_id"] == "1001"]
+            # the first submission and exactly one re-submission, covering the edited case
+            assert [x["change_reason"] for x in north] == [None, "narrative"], k
+            assert s.store.cases["1003"]["nar_injury_illness"] == cases[0]["nar_injury_illness"]
+            assert north[-1]["form300A"]["change_reason"] == "narrative"
+            assert s.store.duplicates == 0, k
+
+
+def test_edited_but_not_resubmitted_is_found_without_the_ledger(tmp_path):
+    """Killed right after the case edit, before the submission; the ledger is gone."""
+    cases = case_rows()
+    cases[1]["nar_what_happened"] = "The guard slipped; corrected wording"
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+
+        def stop_before_submitting(method, path):
+            if (method, path) == ("POST", "/submissions"):
+                raise Killed
+
+        with pytest.raises(Killed):
+            submit(inputs(cases=cases), tmp_path, change_reason="wording",
+                   client=client(s, before_request=stop_before_submitting))
+        (tmp_path / LEDGER_FILE).unlink()
+        no_reason = submit(inputs(cases=cases), tmp_path, client=client(s))
+        assert no_reason.outcomes[0].status == "failed"  # not "unchanged": it needs a reason
+        assert "change reason" in no_reason.outcomes[0].errors[0]
+        result = submit(inputs(cases=cases), tmp_path, client=client(s),
+                        change_reason="wording")
+        assert [o.status for o in result.outcomes] == ["resubmitted", "unchanged"]
+        assert len([x for x in s.store.submissions.values()
+                    if x["establishment_id"] == "1001"]) == 2
+
+
+def test_the_same_change_reason_twice_is_refused(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        cases = case_rows()
+        cases[0]["job_title"] = "Press operator"
+        assert submit(inputs(cases=cases), tmp_path, client=client(s),
+                      change_reason="titles").ok
+        cases[1]["job_title"] = "Press operator"
+        again = submit(inputs(cases=cases), tmp_path, client=client(s), change_reason="titles")
+        assert "already the reason" in again.outcomes[0].errors[0]
+
+
+def test_a_wrong_token_is_found_even_when_the_ledger_says_all_is_done(tmp_path):
+    from oshakit.ita.client import ITAClient
+    from oshakit.ita.token import Token
+
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        before = len(s.requests)
+        bad = ITAClient(s.base_url, Token("expired"), timeout=(1, 1), retries=0)
+        with pytest.raises(TokenRejected):
+            submit(inputs(), tmp_path, client=bad)
+        assert s.requests[before:] == [("GET", "/establishments")]
+
+
+@pytest.mark.parametrize("name", ["form300A", "form300ALinks", "form300Alinks",
+                                  "form300a_links"])
+def test_300a_links_under_any_documented_name(tmp_path, name):
+    with FakeITAServer(token=TOKEN, link_names={"form300A": name}) as s:
+        s.inject(Fault("lost", method="POST", path="/forms/form300A"))
+        result = submit(inputs(), tmp_path / "a", client=client(s))
+        assert result.ok and server_summary(s) == EXPECTED, result.table()
+        assert _posts(s, "/forms/form300A") == 2 and s.store.duplicates == 0
+        before = len(s.requests)
+        lost = submit(inputs(), tmp_path / "b", client=client(s))  # ledger lost: not "changed"
+        assert [o.status for o in lost.outcomes] == ["unchanged"] * 2, lost.table()
+        assert all(m == "GET" for m, _ in s.requests[before:])
+
+
+def test_an_unknown_link_name_stops_the_establishment_instead_of_reposting(tmp_path):
+    with FakeITAServer(token=TOKEN, link_names={"form300A": "someOtherName"}) as s:
+        s.inject(Fault("lost", method="POST", path="/forms/form300A"))
+        result = submit(inputs(), tmp_path, client=client(s))
+        north = result.outcomes[0]
+        assert north.status == "failed" and "no name the kit knows" in north.errors[0]
+        assert "ITA web application" in north.errors[0]
+        assert _posts(s, "/forms/form300A") == 2  # North's one (lost) and South's; no retry
+        assert s.store.duplicates == 0
+
+
+def test_an_answer_without_ids_stops_instead_of_reposting(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.add_form300a
+
+        def no_id(body, fid=None):
+            res, errs = original(body, fid)
+            return ({k: v for k, v in res.items() if k not in ("id", "links")}
+                    if res else res), errs
+
+        s.store.add_form300a = no_id
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert [o.status for o in result.outcomes] == ["failed", "failed"]
+        assert "names no id" in result.outcomes[0].errors[0]
+        assert _posts(s, "/forms/form300A") == 2 and s.store.duplicates == 0
+        s.store.add_form300a = original
+        again = submit(inputs(), tmp_path, client=client(s))  # found by its links next time
+        assert again.ok and server_summary(s) == EXPECTED, again.table()
+        assert _posts(s, "/forms/form300A") == 2
+
+
+def test_a_case_answer_without_ids_stops_instead_of_reposting(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.add_case
+        s.store.add_case = lambda body: ((lambda r, e: ({**r, "id": None, "links": {}} if r
+                                                        else r, e))
+                                         (*original(body)))
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.outcomes[0].status == "failed"
+        assert "names no id" in result.outcomes[0].errors[0]
+        s.store.add_case = original
+        again = submit(inputs(), tmp_path, client=client(s))
+        assert again.ok and server_summary(s) == EXPECTED, again.table()
+        assert _posts(s, "/forms/caseData") == 1 and s.store.duplicates == 0
+
+
+def test_year_on_the_server_comes_from_the_incident_not_year_filing_for(tmp_path):
+    # the server answers year_filing_for = incident year + 1 (OSHA's Add sample): a client
+    # trusting it would not find its own 2024 cases and post them again
+    with FakeITAServer(token=TOKEN, case_year_reply="sample") as s:
+        submit(inputs(), tmp_path / "a", client=client(s))
+        lost = submit(inputs(), tmp_path / "b", client=client(s))
+        assert lost.ok and _posts(s, "/forms/caseData") == 1 and s.store.duplicates == 0
+    assert YEAR == 2024
