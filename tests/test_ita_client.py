@@ -204,3 +204,29 @@ def test_a_case_is_edited_with_its_id_in_the_body(server):
     c.request = lambda method, path, body=None: seen.append((method, path, body))
     c.edit_case_data("55", {"job_title": "Welder"})
     assert seen == [("PATCH", "/forms/caseData/55", {"id": "55", "job_title": "Welder"})]
+
+
+def test_retry_after_as_seconds_or_an_http_date():
+    import email.utils
+    import time
+
+    from oshakit.ita.client import _retry_after
+
+    assert _retry_after("7") == 7.0 and _retry_after("0") == 0.0 and _retry_after("-3") == 0.0
+    assert _retry_after(None) is None and _retry_after("soon") is None
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 25 <= _retry_after(later) <= 30
+    assert _retry_after(email.utils.formatdate(time.time() - 30, usegmt=True)) == 0.0
+
+
+def test_error_texts_name_the_object_the_field_and_the_message():
+    from oshakit.ita.client import _error_str
+
+    assert _error_str({"index": 2, "field": "sex", "message": "bad"}) == "[2] sex: bad"
+    assert _error_str({"field": "sex", "error": "bad"}) == "sex: bad"
+    assert _error_str({"message": "bad"}) == "bad"
+    assert _error_str("plain") == "plain"
+    assert Reply("GET", "/x", 500, False, [], ["a", {"message": "b"}]).error_text() == "a; b"
+    assert Reply("GET", "/x", 502, False).error_text() == "HTTP 502"
+    assert str(UncertainWrite("POST", "/forms/caseData", "timed out")) == \
+        "POST /forms/caseData: outcome unknown (timed out)"

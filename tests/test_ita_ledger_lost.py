@@ -208,3 +208,101 @@ def test_year_on_the_server_comes_from_the_incident_not_year_filing_for(tmp_path
         lost = submit(inputs(), tmp_path / "b", client=client(s))
         assert lost.ok and _posts(s, "/forms/caseData") == 1 and s.store.duplicates == 0
     assert YEAR == 2024
+
+
+def test_a_case_added_after_the_submission_is_found_without_the_ledger(tmp_path):
+    """ITA holds a case the year's last submission does not cover (added after it, never
+    re-submitted): the year is not 'unchanged' even though every object matches."""
+    with FakeITAServer(token=TOKEN) as s:
+        cases = case_rows()
+        submit(inputs(cases=cases[:1]), tmp_path, client=client(s))
+        late = {**{k: v for k, v in cases[1].items()
+                   if k not in ("establishment_name", "year_of_filing")},
+                "establishment": {"id": "1001"}}
+        from oshakit.ita.payloads import case_body
+
+        s.store.add_case(case_body({**cases[1]}, "1001"))  # as if added in the web app
+        assert late["case_number"] == "2024-002"
+        lost = submit(inputs(cases=cases), tmp_path / "lost", client=client(s))
+        assert lost.outcomes[0].status == "failed"
+        assert "change reason" in lost.outcomes[0].errors[0]
+        fixed = submit(inputs(cases=cases), tmp_path / "lost", client=client(s),
+                       change_reason="late case")
+        assert [o.status for o in fixed.outcomes] == ["resubmitted", "unchanged"]
+
+
+def test_an_establishment_with_no_case_to_send_and_the_ledger_lost(tmp_path):
+    rows = [{**r, "size": 22} for r in inputs().form300a.to_dict("records")]
+    with FakeITAServer(token=TOKEN) as s:
+        assert submit(inputs(rows=rows), tmp_path, client=client(s)).ok
+        lost = submit(inputs(rows=rows), tmp_path / "lost", client=client(s))
+        assert [o.status for o in lost.outcomes] == ["unchanged"] * 2, lost.table()
+
+
+def test_a_submission_answer_without_its_300a_stops_the_establishment(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        view = s.store.submission_view
+        s.store.submission_view = lambda sid: {k: v for k, v in view(sid).items()
+                                               if k != "form300A"}
+        lost = submit(inputs(), tmp_path / "lost", client=client(s))
+        north = lost.outcomes[0]
+        assert north.status == "failed" and "submission 1005 has no form300A" in north.errors[0]
+
+
+def test_successive_resubmissions_with_different_reasons(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        cases = case_rows()
+        for n, reason in enumerate(("first fix", "second fix")):
+            cases[0]["job_title"] = f"Press operator {n}"
+            result = submit(inputs(cases=cases), tmp_path, client=client(s),
+                            change_reason=reason)
+            assert result.outcomes[0].status == "resubmitted", result.table()
+        north = [x["change_reason"] for x in s.store.submissions.values()
+                 if x["establishment_id"] == "1001"]
+        assert north == [None, "first fix", "second fix"]
+
+
+def test_an_object_someone_else_created_meanwhile_is_used_not_duplicated(tmp_path):
+    """Between the survey and the POST another user creates the establishment: ITA refuses
+    the POST as existing; the kit reads the server again and carries on with it."""
+    from oshakit.ita.payloads import establishment_body
+
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.create_establishment
+        row = inputs().form300a.to_dict("records")[0]
+
+        def race(body, eid=None):
+            if not s.store.name_taken(row["establishment_name"]):
+                original(establishment_body(row))
+            return original(body, eid)
+
+        s.store.create_establishment = race
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.ok and server_summary(s) == EXPECTED, result.table()
+        assert s.store.duplicates == 1  # the one refusal of the race; then the kit read
+
+
+def test_a_case_someone_else_created_meanwhile_is_used_not_duplicated(tmp_path):
+    from oshakit.ita.payloads import case_body
+
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.add_case
+        first = case_rows()[0]
+
+        def race(body):
+            if not any(c["case_number"] == first["case_number"]
+                       for c in s.store.cases.values()):
+                original(case_body(first, body["establishment"]["id"]))
+            return original(body)
+
+        s.store.add_case = race
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.ok and server_summary(s) == EXPECTED, result.table()
+        from oshakit.ita.ledger import Ledger
+
+        items = [(e["key"], e["phase"]) for e in Ledger(tmp_path).entries()
+                 if e.get("object") == "caseData" and e["phase"] in ("done", "failed")
+                 and e["key"].startswith("2024")]
+        assert items[:2] == [("2024-001", "failed"), ("2024-002", "done")]

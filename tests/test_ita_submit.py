@@ -322,3 +322,38 @@ def test_faults_during_a_resubmission_leave_exactly_one_resubmission(tmp_path, s
     assert [x["change_reason"] for x in north] == [None, "days corrected"]
     assert server.store.cases["1004"]["djtr_num_tr"] == 12
     assert_ledger_matches(server, tmp_path)
+
+
+def test_result_table_and_payload_table(tmp_path, server):
+    result = submit(inputs(), tmp_path, client=client(server))
+    table = result.table()
+    assert list(table.columns) == ["establishment_name", "establishment_code", "status",
+                                   "writes", "errors", "requests"]
+    north = table.iloc[0].to_dict()
+    assert north["establishment_name"] == "North Plant" and north["establishment_code"] == "N1"
+    assert north["status"] == "submitted" and north["errors"] == ""
+    assert north["writes"] == ("create establishment; create form300A; create caseData "
+                               "2 cases; complete submission")
+    assert north["requests"] == 11 and table.iloc[1]["requests"] == 8
+    files = result.payload_table()
+    assert list(files.columns) == ["folder", "file", "objects", "path"]
+    assert files[["folder", "file", "objects"]].values.tolist() == [
+        ["N1", "caseData.json", 2], ["N1", "establishment.json", 1], ["N1", "form300A.json", 1],
+        ["S1", "establishment.json", 1], ["S1", "form300A.json", 1]]
+    assert all(p.endswith(".json") and str(tmp_path) in p for p in files.path)
+
+
+def test_client_for_modes_and_options(monkeypatch):
+    from oshakit.errors import ITAError
+    from oshakit.ita.submit import client_for
+
+    monkeypatch.delenv("OSHAKIT_ITA_TOKEN", raising=False)
+    monkeypatch.delenv("OSHAKIT_ITA_TOKEN_FILE", raising=False)
+    assert client_for("dry-run") is None  # no token needed
+    monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
+    c = client_for("rehearsal", "http://127.0.0.1:9/oshaApi/v1", timeout=(1.0, 2.0), retries=1)
+    assert (c.base_url, c.timeout, c.retries) == ("http://127.0.0.1:9/oshaApi/v1", (1.0, 2.0), 1)
+    with pytest.raises(ITAError, match="mode must be one of dry-run, sandbox, live, rehearsal"):
+        client_for("production")
+    with pytest.raises(ITAError, match="needs the base URL"):
+        client_for("rehearsal")
