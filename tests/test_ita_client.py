@@ -226,6 +226,7 @@ def test_error_texts_name_the_object_the_field_and_the_message():
     assert _error_str({"field": "sex", "error": "bad"}) == "sex: bad"
     assert _error_str({"message": "bad"}) == "bad"
     assert _error_str("plain") == "plain"
+    assert _error_str({"field": "sex"}) == "sex: {'field': 'sex'}"
     assert Reply("GET", "/x", 500, False, [], ["a", {"message": "b"}]).error_text() == "a; b"
     assert Reply("GET", "/x", 502, False).error_text() == "HTTP 502"
     assert str(UncertainWrite("POST", "/forms/caseData", "timed out")) == \

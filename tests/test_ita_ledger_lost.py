@@ -306,3 +306,121 @@ def test_a_case_someone_else_created_meanwhile_is_used_not_duplicated(tmp_path):
                  if e.get("object") == "caseData" and e["phase"] in ("done", "failed")
                  and e["key"].startswith("2024")]
         assert items[:2] == [("2024-001", "failed"), ("2024-002", "done")]
+
+
+def test_the_ledger_records_each_case_of_a_batch(tmp_path):
+    from oshakit.ita.ledger import Ledger
+    from oshakit.ita.payloads import case_body, payload_hash
+
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+    lines = [e for e in Ledger(tmp_path).entries() if e.get("object") == "caseData"]
+    sent, *items, whole = [e for e in lines if e["phase"] != "found"]
+    assert sent["phase"] == "sent" and sent["key"] == "2 cases"
+    hashes = [payload_hash(case_body(r)) for r in case_rows()]
+    assert [(e["key"], e["phase"], e["ids"], e["errors"], e["payload_hash"]) for e in items] == [
+        ("2024-001", "done", ["1003"], [], hashes[0]),
+        ("2024-002", "done", ["1004"], [], hashes[1])]
+    assert (whole["phase"], whole["key"], whole["ref"]) == ("done", "2 cases", sent["entry"])
+
+
+def test_cases_saved_without_ids_are_recorded_as_uncertain(tmp_path):
+    from oshakit.ita.ledger import Ledger
+
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.add_case
+        s.store.add_case = lambda body: ((lambda r, e: ({**r, "id": None, "links": {}} if r
+                                                        else r, e))(*original(body)))
+        submit(inputs(), tmp_path, client=client(s))
+    phases = [(e["key"], e["phase"]) for e in Ledger(tmp_path).entries()
+              if e.get("object") == "caseData" and e["phase"] not in ("sent", "found")]
+    assert phases == [("2024-001", "uncertain"), ("2024-002", "uncertain"),
+                      ("2 cases", "uncertain")]
+    assert Ledger(tmp_path).state(s.base_url, YEAR, "North Plant").pending
+
+
+def test_a_case_the_server_calls_existing_but_does_not_show_stops_the_run(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.add_case
+
+        def phantom(body):
+            if body.get("case_number") == "2024-002":
+                return None, [{"field": "case_number", "message": "case number 2024-002 "
+                               "already exists for this establishment and year"}]
+            return original(body)
+
+        s.store.add_case = phantom
+        result = submit(inputs(), tmp_path, client=client(s))
+        north = result.outcomes[0]
+        assert north.status == "failed" and "2024-002" in north.errors[0]
+        assert _posts(s, "/forms/caseData") == 1  # asked once, never again
+
+
+def test_a_case_saved_but_not_listed_is_not_posted_again(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        listing = s._get_cases_of
+
+        def hide(p, eid):
+            status, results, errors = listing(p, eid)
+            return status, [c for c in results if c["case_number"] != "2024-002"], errors
+
+        s._get_cases_of = hide
+        s._get_case = lambda p, cid: (404, [], [{"message": f"{cid} not found"}])
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.outcomes[0].status == "failed"
+        assert "saved (or said to exist)" in result.outcomes[0].errors[0]
+        assert _posts(s, "/forms/caseData") == 1 and s.store.duplicates == 0
+
+
+def test_a_value_the_server_rewrites_on_create_is_not_edited_back(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        original = s.store.add_case
+
+        def upper(body):
+            res, errs = original(body)
+            if res:
+                s.store.cases[res["id"]]["job_title"] = body["job_title"].upper()
+            return res, errs
+
+        s.store.add_case = upper
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.ok, result.table()
+        assert not [r for r in s.requests if r[0] == "PATCH"]
+        assert any("job_title differently" in w for w in result.outcomes[0].writes)
+
+
+def test_run_submission_defaults_and_options(tmp_path, monkeypatch):
+    from oshakit.ita.submit import run_submission
+
+    dry = run_submission(inputs(), tmp_path / "dry")
+    assert [o.status for o in dry.outcomes] == ["dry-run"] * 2
+    assert not (tmp_path / "dry" / "payloads" / str(YEAR) / "S1" / "caseData.json").exists()
+    monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
+    with FakeITAServer(token=TOKEN) as s:
+        one = run_submission(inputs(), tmp_path / "n", mode="rehearsal", base_url=s.base_url,
+                             establishments=["N1"], case_data_policy="none")
+        assert [o.name for o in one.outcomes] == ["North Plant"]
+        assert _posts(s, "/forms/caseData") == 0
+        full = run_submission(inputs(), tmp_path / "n", mode="rehearsal", base_url=s.base_url,
+                              establishments=["N1"])
+        assert full.outcomes[0].status == "failed"  # cases added: needs a change reason
+        ok = run_submission(inputs(), tmp_path / "n", mode="rehearsal", base_url=s.base_url,
+                            establishments=["N1"], change_reason="case data added")
+        assert ok.outcomes[0].status == "resubmitted"
+        removed = run_submission(inputs(cases=case_rows()[:1]), tmp_path / "n",
+                                 mode="rehearsal", base_url=s.base_url, establishments=["N1"],
+                                 change_reason="one case removed")
+        assert removed.outcomes[0].status == "failed"  # keep_removed_cases is off by default
+        kept = run_submission(inputs(cases=case_rows()[:1]), tmp_path / "n",
+                              mode="rehearsal", base_url=s.base_url, establishments=["N1"],
+                              change_reason="one case removed", keep_removed_cases=True)
+        # nothing in ITA needs to change: the case stays, acknowledged
+        assert kept.outcomes[0].status == "unchanged"
+        assert any("acknowledged" in w for w in kept.outcomes[0].writes)
+
+
+def test_empty_tables_keep_their_columns(tmp_path):
+    result = submit(inputs(rows=[]), tmp_path)
+    assert list(result.table().columns) == ["establishment_name", "establishment_code",
+                                            "status", "writes", "errors", "requests"]
+    assert list(result.payload_table().columns) == ["folder", "file", "objects", "path"]
