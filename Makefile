@@ -30,11 +30,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# Mutants of oshakit/ita/{submit,payloads,client}.py run against the ITA tests
+# First the mutations issue 12 names (tests/ita_named_mutations.py: each must be killed), then
+# mutmut's mutants of oshakit/ita/{submit,payloads,client}.py run against the ITA tests
 # ([tool.mutmut] in pyproject.toml). Survivors are listed at the end; inspect one with
 # `.venv/bin/mutmut show NAME`. docs/ita.md lists the survivors of the last run and why.
 mutation: $(STAMP)
 	@$(BIN)/python -m pip install --quiet -e ".[mutation]" >> $(VENV)/install.log 2>&1
+	$(BIN)/python tests/ita_named_mutations.py
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results
