@@ -134,3 +134,24 @@ def test_differences_read_dates_and_numbers_as_ita_means_them():
     assert differences(want, held) == []
     assert differences({**want, "incident_outcome": 2}, held) == ["incident_outcome"]
     assert differences({"change_reason": "x"}, {}) == ["change_reason"]
+
+
+def test_the_hash_is_canonical_json_of_the_data_alone():
+    import hashlib
+
+    body = {"b": 1, "a": [2, 3], "establishment": {"id": "9"}, "id": "4",
+            "change_reason": "x"}
+    assert payload_hash(body) == hashlib.sha256(b'{"a":[2,3],"b":1}').hexdigest()
+    assert payload_hash(body) == payload_hash({"a": [2, 3], "b": 1})
+
+
+def test_same_value_either_way_round():
+    from oshakit.ita.payloads import same_value
+
+    assert same_value("date_of_incident", "07-18-2022", "07/18/2022")
+    assert same_value("date_of_incident", "07/18/2022", "07-18-2022")
+    assert not same_value("date_of_incident", "07-18-2022", "07-19-2022")
+    assert same_value("dafw_num_away", "01", 1) and same_value("dafw_num_away", 1, "01")
+    assert not same_value("job_title", None, "None") and not same_value("x", "None", None)
+    assert same_value("x", None, float("nan"))
+    assert differences({"id": "9", "job_title": "A"}, {"id": "5", "job_title": "A"}) == []
