@@ -231,3 +231,32 @@ def test_error_texts_name_the_object_the_field_and_the_message():
     assert Reply("GET", "/x", 502, False).error_text() == "HTTP 502"
     assert str(UncertainWrite("POST", "/forms/caseData", "timed out")) == \
         "POST /forms/caseData: outcome unknown (timed out)"
+
+
+def test_case_year_falls_back_to_a_year_the_answer_carries():
+    from oshakit.ita.client import case_year
+
+    assert case_year({"date_of_incident": "02-03-2024", "year_filing_for": "2025"}) == 2024
+    assert case_year({"year_filing_for": "2023"}) == 2023
+    assert case_year({"date_of_incident": "soon", "year_of_filing": 2021}) == 2021
+    assert case_year({"date_of_incident": "", "year_filing_for": "x"}) is None
+    assert case_year({}) is None
+
+
+def test_links_and_ids_in_every_documented_form():
+    from oshakit.ita.client import link_ids, link_list, record_id
+
+    assert link_list("/oshaApi/v1/forms/form300A/5") == ["5"]
+    assert link_list({"a": "/x/6", "b": "/x/7/"}) == ["6", "7"]
+    assert link_list(["/x/{caseDataId}", None, "/x/8"]) == ["8"]  # placeholders are no ids
+    assert link_ids({"links": {"form300ALinks": ["/x/1"]}}, "form300A") == ["1"]
+    assert link_ids({"links": {"self": "/x"}}, "form300A") is None  # unknown, not "none"
+    assert link_ids({"links": {"form300A": []}}, "form300A") == []
+    assert record_id({"id": "  ", "links": {"self": "/x/7"}}) == "7"
+    assert record_id({"id": 12}) == "12" and record_id({"links": {}}) is None
+
+
+def test_case_outcomes_need_a_number_and_an_id():
+    reply = Reply("POST", "/forms/caseData", 200, True, [{"id": "5"}, {"case_number": "B"}])
+    a, b = case_outcomes(reply, [{"case_number": "None"}, {"case_number": "B"}])
+    assert (a.id, a.unknown, b.id, b.unknown) == (None, True, None, True)
