@@ -424,3 +424,31 @@ def test_empty_tables_keep_their_columns(tmp_path):
     assert list(result.table().columns) == ["establishment_name", "establishment_code",
                                             "status", "writes", "errors", "requests"]
     assert list(result.payload_table().columns) == ["folder", "file", "objects", "path"]
+
+
+def test_a_run_that_cannot_finish_in_its_rounds_fails_plainly(tmp_path, monkeypatch):
+    from oshakit.ita import submit as submit_module
+
+    monkeypatch.setattr(submit_module, "MAX_ROUNDS", 1)
+    with FakeITAServer(token=TOKEN) as s:
+        result = submit(inputs(), tmp_path, client=client(s))
+    assert [o.status for o in result.outcomes] == ["failed", "failed"]
+    assert result.outcomes[0].errors == ["still not complete after 1 rounds"]
+
+
+def test_lost_answers_are_noted_and_the_found_submission_recorded(tmp_path):
+    from oshakit.ita.ledger import Ledger
+
+    with FakeITAServer(token=TOKEN) as s:
+        s.inject(Fault("lost", method="POST", path="/submissions"))
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.ok
+        assert any(w.startswith("uncertain: POST /submissions: outcome unknown")
+                   for w in result.outcomes[0].writes)
+        submit(inputs(), tmp_path / "lost", client=client(s))
+    found = [e for e in Ledger(tmp_path / "lost").entries()
+             if e["phase"] == "found" and e["object"] == "submission"]
+    assert sorted({(e["key"], tuple(e["ids"])) for e in found}) == [
+        ("North Plant", ("1005",)), ("South Office", ("1008",))]
+    assert all(e["fingerprint"] for e in found if e.get("resolves") is None
+               and "fingerprint" in e and e["fingerprint"] is not None)
