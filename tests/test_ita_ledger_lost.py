@@ -450,3 +450,89 @@ def test_lost_answers_are_noted_and_the_found_submission_recorded(tmp_path):
              if e["phase"] == "found" and e["object"] == "submission"]
     assert sorted({(e["key"], tuple(e["ids"])) for e in found}) == [
         ("North Plant", ("1005",)), ("South Office", ("1008",))]
+
+
+def _listing(server, change):
+    """Make Get Case Data by Establishment Id answer ``change(results)`` instead."""
+    original = server._get_cases_of
+
+    def answer(p, eid):
+        status, results, errors = original(p, eid)
+        return status, change([dict(r) for r in results]), errors
+
+    server._get_cases_of = answer
+
+
+def test_a_recorded_case_missing_from_the_list_is_asked_for_by_id(tmp_path):
+    cases = case_rows()
+    cases[1]["nar_what_happened"] = "Corrected wording"
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        _listing(s, lambda rs: [r for r in rs if r["case_number"] != "2024-002"])
+        result = submit(inputs(cases=cases), tmp_path, client=client(s),
+                        change_reason="wording")
+        assert result.ok and s.store.duplicates == 0, result.table()
+        assert ("GET", "/forms/caseData/1004") in s.requests
+        assert s.store.cases["1004"]["nar_what_happened"] == "Corrected wording"
+
+
+def test_a_recorded_id_that_now_names_another_case_is_not_used(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        _listing(s, lambda rs: [r for r in rs if r["case_number"] != "2024-002"])
+        s.store.cases["1004"]["date_of_incident"] = "05/07/2023"  # moved to another year
+        s.store.cases["1004"]["_year"] = 2023
+        cases = case_rows()
+        cases[0]["job_title"] = "Press operator"
+        result = submit(inputs(cases=cases), tmp_path, client=client(s), change_reason="t")
+        # 2024-002 is not 2024's any more: the kit creates 2024's case, never edits 2023's
+        assert result.ok, result.table()
+        assert s.store.cases["1004"]["date_of_incident"] == "05/07/2023"
+        assert sorted(c["case_number"] for c in s.store.cases.values() if c["_year"] == 2024) \
+            == ["2024-001", "2024-002"]
+
+
+def test_ids_only_in_links_self_are_enough(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        _listing(s, lambda rs: [{k: v for k, v in r.items() if k != "id"} for r in rs])
+        cases = case_rows()
+        cases[0]["job_title"] = "Press operator"
+        result = submit(inputs(cases=cases), tmp_path / "lost", client=client(s),
+                        change_reason="title")
+        assert result.ok and s.store.duplicates == 0, result.table()
+        assert ("PATCH", "/forms/caseData/1003") in s.requests
+
+
+def test_a_listed_case_without_id_stops_the_establishment(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        _listing(s, lambda rs: [{k: v for k, v in r.items() if k not in ("id", "links")}
+                                for r in rs])
+        result = submit(inputs(), tmp_path / "lost", client=client(s))
+        assert result.outcomes[0].status == "failed"
+        assert "without its case_number or id" in result.outcomes[0].errors[0]
+
+
+def test_a_case_of_no_known_year_stops_only_when_its_number_is_ours(tmp_path):
+    def undated(number):
+        def change(rs):
+            first = {**rs[0], "case_number": number, "id": "77"}
+            first.pop("date_of_incident")
+            return [first, *rs]
+        return change
+
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path, client=client(s))
+        _listing(s, undated("2024-001"))
+        ours = submit(inputs(), tmp_path / "a", client=client(s))
+        assert ours.outcomes[0].status == "failed"
+        assert "2024-001 with no usable date_of_incident or year" in ours.outcomes[0].errors[0]
+    with FakeITAServer(token=TOKEN) as s:
+        submit(inputs(), tmp_path / "b", client=client(s))
+        _listing(s, undated("OLD-7"))
+        other = submit(inputs(), tmp_path / "c", client=client(s))
+        assert [o.status for o in other.outcomes] == ["unchanged"] * 2, other.table()
+        assert any("OLD-7 of no known year (not touched)" in w
+                   for w in other.outcomes[0].writes)
+        assert s.store.duplicates == 0
