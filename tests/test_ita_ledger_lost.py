@@ -536,3 +536,14 @@ def test_a_case_of_no_known_year_stops_only_when_its_number_is_ours(tmp_path):
         assert any("OLD-7 of no known year (not touched)" in w
                    for w in other.outcomes[0].writes)
         assert s.store.duplicates == 0
+
+
+def test_unknown_300a_links_do_not_keep_other_lost_answers_open(tmp_path):
+    from oshakit.ita.ledger import Ledger
+
+    with FakeITAServer(token=TOKEN, link_names={"form300A": "someOtherName"}) as s:
+        s.inject(Fault("lost", method="POST", path="/forms/caseData"))
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert result.ok and server_summary(s) == EXPECTED, result.table()
+        for name in ("North Plant", "South Office"):
+            assert not Ledger(tmp_path).state(s.base_url, YEAR, name).pending
