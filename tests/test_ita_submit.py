@@ -357,3 +357,90 @@ def test_client_for_modes_and_options(monkeypatch):
         client_for("production")
     with pytest.raises(ITAError, match="needs the base URL"):
         client_for("rehearsal")
+
+
+def test_only_the_300a_changed_is_edited_and_resubmitted(tmp_path, server):
+    submit(inputs(), tmp_path, client=client(server))
+    rows = inputs().form300a.to_dict("records")
+    rows[0]["total_hours_worked"] = 250000
+    before = len(server.requests)
+    result = submit(inputs(rows=rows), tmp_path, client=client(server), change_reason="hours")
+    assert [o.status for o in result.outcomes] == ["resubmitted", "unchanged"]
+    writes = [r for r in server.requests[before:] if r[0] != "GET"]
+    assert writes == [("PATCH", "/forms/form300A/1002"), ("POST", "/submissions")]
+    assert server.store.form300a["1002"]["total_hours_worked"] == 250000
+
+
+def test_a_cases_only_change_writes_the_reason_into_the_300a_first(tmp_path, server):
+    from oshakit.ita.ledger import Ledger
+
+    submit(inputs(), tmp_path, client=client(server))
+    cases = case_rows()
+    cases[0]["nar_injury_illness"] = "Deep laceration"
+    before = len(server.requests)
+    submit(inputs(cases=cases), tmp_path, client=client(server), change_reason="narrative")
+    writes = [r for r in server.requests[before:] if r[0] != "GET"]
+    assert writes == [("PATCH", "/forms/form300A/1002"), ("PATCH", "/forms/caseData/1003"),
+                      ("POST", "/submissions")]
+    sent = [(e["object"], e["action"]) for e in Ledger(tmp_path).entries()
+            if e["phase"] == "sent"][-3:]
+    assert sent == [("form300A", "edit"), ("caseData", "edit"), ("submission", "complete")]
+
+
+def test_bodies_refer_to_the_establishment_by_id_and_name(tmp_path, server):
+    seen = {"case": [], "form": []}
+    add_case, add_form = server.store.add_case, server.store.add_form300a
+    server.store.add_case = lambda b: (seen["case"].append(b["establishment"]), add_case(b))[1]
+    server.store.add_form300a = lambda b, fid=None: (seen["form"].append(b["establishment"]),
+                                                     add_form(b, fid))[1]
+    submit(inputs(), tmp_path, client=client(server))
+    north = {"id": "1001", "establishment_name": "North Plant"}
+    assert seen["case"] == [north, north]
+    assert seen["form"] == [north, {"id": "1006", "establishment_name": "South Office"}]
+
+
+def test_an_establishment_saved_but_not_shown_is_not_created_again(tmp_path, server):
+    server._list_establishments = lambda p: (200, [], [])
+    server._get_establishment = lambda p, eid: (404, [], [{"message": "not found"}])
+    result = submit(inputs(), tmp_path, client=client(server))
+    assert [o.status for o in result.outcomes] == ["failed", "failed"]
+    assert "establishment North Plant was saved" in result.outcomes[0].errors[0]
+    assert sum(r == ("POST", "/establishments") for r in server.requests) == 2  # one each
+    assert server.store.duplicates == 0
+
+
+def test_a_value_the_server_rewrites_on_edit_is_not_edited_again(tmp_path, server):
+    submit(inputs(), tmp_path, client=client(server))
+    edit = server.store.edit_establishment
+
+    def upper(eid, body):
+        res, errs = edit(eid, body)
+        if res:
+            server.store.establishments[eid]["address"]["street"] = "11 ELM ST"
+        return res, errs
+
+    server.store.edit_establishment = upper
+    rows = inputs().form300a.to_dict("records")
+    rows[1]["street_address"] = "11 Elm St"
+    result = submit(inputs(rows=rows), tmp_path, client=client(server))
+    assert [o.status for o in result.outcomes] == ["unchanged", "updated"]
+    assert sum(r[0] == "PUT" for r in server.requests) == 1
+    assert any("address.street differently" in w for w in result.outcomes[1].writes)
+
+
+def test_a_300a_value_the_server_rewrites_is_not_edited_again(tmp_path, server):
+    submit(inputs(), tmp_path, client=client(server))
+    edit = server.store.edit_form300a
+
+    def upper(fid, body):
+        res, errs = edit(fid, body)
+        if res:
+            server.store.form300a[fid]["change_reason"] = "HOURS"
+        return res, errs
+
+    server.store.edit_form300a = upper
+    rows = inputs().form300a.to_dict("records")
+    rows[0]["total_hours_worked"] = 250000
+    result = submit(inputs(rows=rows), tmp_path, client=client(server), change_reason="hours")
+    assert result.outcomes[0].status == "resubmitted", result.table()
+    assert sum(r[0] == "PATCH" for r in server.requests) == 1
