@@ -108,9 +108,12 @@ def test_edited_but_not_resubmitted_is_found_without_the_ledger(tmp_path):
         no_reason = submit(inputs(cases=cases), tmp_path, client=client(s))
         assert no_reason.outcomes[0].status == "failed"  # not "unchanged": it needs a reason
         assert "change reason" in no_reason.outcomes[0].errors[0]
+        before = len(s.requests)
         result = submit(inputs(cases=cases), tmp_path, client=client(s),
                         change_reason="wording")
         assert [o.status for o in result.outcomes] == ["resubmitted", "unchanged"]
+        # the edits were made: only the submission is left to send
+        assert [r for r in s.requests[before:] if r[0] != "GET"] == [("POST", "/submissions")]
         assert len([x for x in s.store.submissions.values()
                     if x["establishment_id"] == "1001"]) == 2
 
@@ -547,3 +550,24 @@ def test_unknown_300a_links_do_not_keep_other_lost_answers_open(tmp_path):
         assert result.ok and server_summary(s) == EXPECTED, result.table()
         for name in ("North Plant", "South Office"):
             assert not Ledger(tmp_path).state(s.base_url, YEAR, name).pending
+
+
+def test_a_300a_saved_but_not_shown_is_not_created_again(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        s._get_form300a = lambda p, fid: (404, [], [{"message": "not found"}])
+        result = submit(inputs(), tmp_path, client=client(s))
+        assert [o.status for o in result.outcomes] == ["failed", "failed"]
+        assert "form300A North Plant was saved" in result.outcomes[0].errors[0]
+        assert _posts(s, "/forms/form300A") == 2 and s.store.duplicates == 0
+
+
+def test_unknown_submission_links(tmp_path):
+    with FakeITAServer(token=TOKEN, link_names={"submissions": "someOtherName"}) as s:
+        first = submit(inputs(), tmp_path / "a", client=client(s))  # nothing lost: fine
+        assert first.ok and server_summary(s) == EXPECTED, first.table()
+    with FakeITAServer(token=TOKEN, link_names={"submissions": "someOtherName"}) as s:
+        s.inject(Fault("lost", method="POST", path="/submissions"))
+        lost = submit(inputs(), tmp_path / "b", client=client(s))
+        north = lost.outcomes[0]
+        assert north.status == "failed" and "submissions under no name" in north.errors[0]
+        assert _posts(s, "/submissions") == 2  # North's lost one and South's: no second try

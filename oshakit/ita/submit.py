@@ -575,6 +575,14 @@ class _Filer:
                 held = s.cases.get(c["case_number"])
                 if held is not None and self._changed("caseData", c["case_number"], c, held):
                     year_acts.append(("edit", "caseData", (str(held["id"]), c)))
+        if s.form300a is None:  # to be created: first make sure that is safe
+            if not s.form_links_known and (
+                    ("form300A", p.name) in self.saved
+                    or any(e.get("object") == "form300A" for e in st.pending)):
+                raise self._unexpected(
+                    "a Form 300A was sent but ITA's answer for the establishment links its "
+                    "300As under no name the kit knows")
+            self._missing("form300A", p.name)
         form = pl.form300a_body(self._row300a(None), eid)
         form_changed = s.form300a is not None and self._changed("form300A", p.name, form,
                                                                  s.form300a)
@@ -587,13 +595,6 @@ class _Filer:
             form_changed = s.form300a is not None and self._changed("form300A", p.name, form,
                                                                      s.form300a)
         if s.form300a is None:
-            if not s.form_links_known and (
-                    ("form300A", p.name) in self.saved
-                    or any(e.get("object") == "form300A" for e in st.pending)):
-                raise self._unexpected(
-                    "a Form 300A was sent but ITA's answer for the establishment links its "
-                    "300As under no name the kit knows")
-            self._missing("form300A", p.name)
             acts.append(("create", "form300A", form))
         elif form_changed:
             acts.append(("edit", "form300A", form))
