@@ -369,6 +369,7 @@ def test_only_the_300a_changed_is_edited_and_resubmitted(tmp_path, server):
     writes = [r for r in server.requests[before:] if r[0] != "GET"]
     assert writes == [("PATCH", "/forms/form300A/1002"), ("POST", "/submissions")]
     assert server.store.form300a["1002"]["total_hours_worked"] == 250000
+    assert server.store.form300a["1002"]["change_reason"] == "hours"  # the marker
 
 
 def test_a_cases_only_change_writes_the_reason_into_the_300a_first(tmp_path, server):
@@ -439,6 +440,7 @@ def test_a_300a_value_the_server_rewrites_is_not_edited_again(tmp_path, server):
         return res, errs
 
     server.store.edit_form300a = upper
+    server.inject(Fault("500", method="POST", path="/submissions"))  # a second round
     rows = inputs().form300a.to_dict("records")
     rows[0]["total_hours_worked"] = 250000
     result = submit(inputs(rows=rows), tmp_path, client=client(server), change_reason="hours")
