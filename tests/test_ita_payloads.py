@@ -155,3 +155,11 @@ def test_same_value_either_way_round():
     assert not same_value("job_title", None, "None") and not same_value("x", "None", None)
     assert same_value("x", None, float("nan"))
     assert differences({"id": "9", "job_title": "A"}, {"id": "5", "job_title": "A"}) == []
+
+
+def test_the_hash_reads_any_value_as_text():
+    import datetime
+    import hashlib
+
+    assert payload_hash({"d": datetime.date(2024, 1, 2)}) == \
+        hashlib.sha256(b'{"d":"2024-01-02"}').hexdigest()
