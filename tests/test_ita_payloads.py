@@ -163,3 +163,31 @@ def test_the_hash_reads_any_value_as_text():
 
     assert payload_hash({"d": datetime.date(2024, 1, 2)}) == \
         hashlib.sha256(b'{"d":"2024-01-02"}').hexdigest()
+
+
+def test_codes_become_whole_numbers_and_text_stays_text():
+    row = {**case_rows()[0], "incident_outcome": "2", "dafw_num_away": 5.0,
+           "djtr_num_tr": "-3", "type_of_incident": 1.5, "job_title": "007",
+           "time_started_work": "07:00"}
+    body = case_body(row, "9")
+    assert body["establishment"] == {"id": "9", "establishment_name": "North Plant"}
+    assert (body["incident_outcome"], body["dafw_num_away"], body["djtr_num_tr"]) == (2, 5, -3)
+    assert body["type_of_incident"] == 1.5  # not a whole number: left for the gate to refuse
+    assert body["job_title"] == "007" and body["time_started_work"] == "07:00"
+    assert form300a_body({**form300a_rows()[0], "total_dafw_days": 5.5})["total_dafw_days"] \
+        == 5.5  # only employees and hours are rounded up
+
+
+def test_a_missing_nested_field_drops_only_its_own_object():
+    body = establishment_body({**form300a_rows()[0], "company_name": None})
+    assert "company" not in body
+    assert body["address"]["city"] == "Albany" and body["size"] == 22
+
+
+def test_rows_of_another_or_no_year_are_not_planned():
+    inp = inputs()
+    cases = inp.case_data.copy()
+    cases["year_of_filing"] = cases["year_of_filing"].astype(object)
+    cases.loc[1, "year_of_filing"] = "n/a"
+    (north, _south) = plans(inp.form300a, cases, YEAR, codes=inp.codes)
+    assert [c["case_number"] for c in north.cases] == ["2024-001"]
