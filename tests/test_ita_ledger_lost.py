@@ -571,3 +571,16 @@ def test_unknown_submission_links(tmp_path):
         north = lost.outcomes[0]
         assert north.status == "failed" and "submissions under no name" in north.errors[0]
         assert _posts(s, "/submissions") == 2  # North's lost one and South's: no second try
+
+
+def test_a_lost_submission_answer_is_closed_as_done_with_its_id(tmp_path):
+    from oshakit.ita.ledger import Ledger
+
+    with FakeITAServer(token=TOKEN) as s:
+        s.inject(Fault("lost", method="POST", path="/submissions"))
+        assert submit(inputs(), tmp_path, client=client(s)).ok
+    lines = [e for e in Ledger(tmp_path).entries() if e.get("object") == "submission"
+             and e["establishment"] == "North Plant"]
+    sent = next(e for e in lines if e["phase"] == "sent")
+    closing = [(e["phase"], e["ids"]) for e in lines if e.get("ref") == sent["entry"]]
+    assert closing == [("uncertain", []), ("done", ["1005"])]
