@@ -108,7 +108,8 @@ def canned(body: str, status: int = 200):
     @contextlib.contextmanager
     def run():
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True,
+                                  kwargs={"poll_interval": 0.05})
         thread.start()
         try:
             yield f"http://127.0.0.1:{httpd.server_address[1]}/oshaApi/v1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from ita_support import TOKEN, client
@@ -260,3 +261,34 @@ def test_case_outcomes_need_a_number_and_an_id():
     reply = Reply("POST", "/forms/caseData", 200, True, [{"id": "5"}, {"case_number": "B"}])
     a, b = case_outcomes(reply, [{"case_number": "None"}, {"case_number": "B"}])
     assert (a.id, a.unknown, b.id, b.unknown) == (None, True, None, True)
+
+
+@pytest.mark.parametrize("answer,ok,ids,errors", [
+    ('{"results": {"id": "7"}, "success": true}', True, ["7"], ""),   # one object, not a list
+    ('{"success": true}', True, [], ""),                              # no results at all
+    ('{"results": [], "success": false}', False, [], "HTTP 200"),     # refused, no reason
+    ('{"results": [{"id": "7"}], "success": "true"}', True, ["7"], ""),
+    ('{"results": [], "success": false, "errors": "bad"}', False, [], "bad"),
+])
+def test_envelopes_in_every_shape_the_documents_allow(answer, ok, ids, errors):
+    from ita_support import canned
+
+    with canned(answer) as url:
+        reply = ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
+    assert (reply.ok, reply.ids) == (ok, ids)
+    if not ok:
+        assert reply.error_text() == errors
+
+
+@pytest.mark.parametrize("answer,match", [
+    ("<html>\nBad gateway</html>", "HTTP 200, not JSON: '<html> Bad gateway</html>'"),
+    ('{"results": ["x"], "success": true}', "'results' in an unknown shape"),
+    ('["x"]', "unexpected answer list"),
+])
+def test_answers_the_client_cannot_read_stop_it(answer, match):
+    from ita_support import canned
+
+    from oshakit.ita.client import UnexpectedAnswer
+
+    with canned(answer) as url, pytest.raises(UnexpectedAnswer, match=re.escape(match)):
+        ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
