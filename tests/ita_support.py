@@ -83,7 +83,7 @@ def client(server, **kw) -> ITAClient:
     return ITAClient(server.base_url, Token(TOKEN), **{**opts, **kw})
 
 
-def canned(body: str, status: int = 200):
+def canned(body: str, status: int = 200, ctype: str = "application/json"):
     """A loopback HTTP server answering every request with ``body`` (one of OSHA's samples)
     under ``/oshaApi/v1``; a context manager giving its base URL."""
     import contextlib
@@ -95,7 +95,7 @@ def canned(body: str, status: int = 200):
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             data = body.encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -71,8 +71,11 @@ def test_backoff_doubles_without_retry_after(server):
 @pytest.mark.parametrize("kind", ["drop", "lost", "500", "delay"])
 def test_a_post_with_unknown_outcome_is_never_resent(server, kind):
     server.inject(Fault(kind, method="POST", delay=0.5))
-    with pytest.raises(UncertainWrite):
+    with pytest.raises(UncertainWrite) as exc:
         client(server).create_establishment(ESTABLISHMENT)
+    cause = "timed out" if kind == "delay" else ("HTTP 500" if kind == "500"
+                                                  else "connection lost")
+    assert str(exc.value) == f"POST /establishments: outcome unknown ({cause})"
     assert [r for r in server.requests if r[0] == "POST"] == [("POST", "/establishments")]
 
 
@@ -291,4 +294,25 @@ def test_answers_the_client_cannot_read_stop_it(answer, match):
     from oshakit.ita.client import UnexpectedAnswer
 
     with canned(answer) as url, pytest.raises(UnexpectedAnswer, match=re.escape(match)):
+        ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
+
+
+def test_only_an_html_403_is_a_token_refusal():
+    from ita_support import canned
+
+    from oshakit.ita.client import UnexpectedAnswer
+
+    refused = '{"results": [], "success": false, "errors": ["not your establishment"]}'
+    with canned(refused, status=403) as url, \
+            pytest.raises(ITAError, match="GET /submissions/1: not your establishment") as exc:
+        ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).get_submission("1")
+    assert not isinstance(exc.value, TokenRejected)  # a JSON 403 refuses this request only
+    with canned(refused, status=403) as url:
+        reply = ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
+        assert not reply.ok and reply.error_text() == "not your establishment"
+    with canned("<html>Access Denied</html>", status=403, ctype="text/html") as url, \
+            pytest.raises(TokenRejected):
+        ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
+    with canned("<html>maintenance</html>", status=200, ctype="text/html") as url, \
+            pytest.raises(UnexpectedAnswer, match="not JSON"):
         ITAClient(url, Token(TOKEN), timeout=(1, 1), retries=0).add_form300a({})
