@@ -272,6 +272,7 @@ def test_case_outcomes_need_a_number_and_an_id():
     ('{"results": [], "success": false}', False, [], "HTTP 200"),     # refused, no reason
     ('{"results": [{"id": "7"}], "success": "true"}', True, ["7"], ""),
     ('{"results": [], "success": false, "errors": "bad"}', False, [], "bad"),
+    ('{"errors": ["bad"]}', False, [], "bad"),                        # no success, errors
 ])
 def test_envelopes_in_every_shape_the_documents_allow(answer, ok, ids, errors):
     from ita_support import canned
