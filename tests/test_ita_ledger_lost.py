@@ -584,3 +584,66 @@ def test_a_lost_submission_answer_is_closed_as_done_with_its_id(tmp_path):
     sent = next(e for e in lines if e["phase"] == "sent")
     closing = [(e["phase"], e["ids"]) for e in lines if e.get("ref") == sent["entry"]]
     assert closing == [("uncertain", []), ("done", ["1005"])]
+
+
+def _closing(out, obj):
+    from oshakit.ita.ledger import Ledger
+
+    lines = [e for e in Ledger(out).entries() if e.get("object") == obj]
+    sent = [e for e in lines if e["phase"] == "sent"][-1]
+    return [(e["phase"], e["errors"]) for e in lines if e.get("ref") == sent["entry"]]
+
+
+def test_a_busy_server_during_a_write_is_recorded_and_the_next_run_finishes(tmp_path):
+    from oshakit.ita.client import ServerUnavailable
+
+    with FakeITAServer(token=TOKEN) as s:
+        s.inject(Fault("503", method="POST", path="/forms/form300A", times=10))
+        with pytest.raises(ServerUnavailable):
+            submit(inputs(), tmp_path, client=client(s, retries=1))
+        ((phase, errors),) = _closing(tmp_path, "form300A")
+        assert phase == "failed" and "server busy (HTTP 503)" in errors[0]  # POST: not saved
+        s.faults.clear()
+        assert submit(inputs(), tmp_path, client=client(s)).ok
+        cases = case_rows()
+        cases[0]["job_title"] = "Press operator"
+        s.inject(Fault("503", method="PATCH", times=10))
+        with pytest.raises(ServerUnavailable):
+            submit(inputs(cases=cases), tmp_path, client=client(s, retries=1),
+                   change_reason="title")
+        ((phase, errors),) = _closing(tmp_path, "form300A")
+        assert phase == "uncertain"  # an edit may have been saved: asked next time
+        s.faults.clear()
+        assert submit(inputs(cases=cases), tmp_path, client=client(s),
+                      change_reason="title").ok
+        assert server_summary(s) == {**EXPECTED, "North Plant": (1, ["2024-001", "2024-002"], 2)}
+        assert s.store.duplicates == 0
+
+
+def test_an_unreadable_answer_to_a_write_is_recorded_as_uncertain(tmp_path):
+    from oshakit.ita.client import UnexpectedAnswer
+
+    with FakeITAServer(token=TOKEN) as s:
+        c = client(s)
+
+        def unreadable(body):
+            raise UnexpectedAnswer("POST /forms/form300A: HTTP 200, not JSON: '<html>'")
+
+        c.add_form300a = unreadable
+        result = submit(inputs(), tmp_path, client=c)
+        assert "not JSON" in result.outcomes[0].errors[0]
+        assert _closing(tmp_path, "form300A") == [
+            ("uncertain", ["POST /forms/form300A: HTTP 200, not JSON: '<html>'"])]
+
+
+def test_a_token_refused_during_a_write_stops_the_run_and_is_recorded(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        c = client(s)
+
+        def refused(body):
+            raise TokenRejected("the token expired")
+
+        c.add_case_data = refused
+        with pytest.raises(TokenRejected):
+            submit(inputs(), tmp_path, client=c)
+        assert _closing(tmp_path, "caseData") == [("failed", ["the token expired"])]
