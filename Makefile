@@ -2,6 +2,7 @@
 #   make demo   run the main job on the shipped sample bundle
 #   make test   run the test suite
 # Each creates .venv/ when missing (or when pyproject.toml changed) and installs into it.
+#   make mutation   mutation testing of the ITA submission code (mutmut; minutes, not in CI)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 SAMPLE := oshakit/data/sample
 YEAR   ?= 2025
 
-.PHONY: demo test bench lint clean check-html
+.PHONY: demo test bench lint clean check-html mutation
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +37,19 @@ bench: $(STAMP)
 check-html: demo
 	$(BIN)/python -m oshakit.report.screens reports/$(YEAR)
 
+# First the mutations issue 12 names (tests/ita_named_mutations.py: each must be killed), then
+# mutmut's mutants of oshakit/ita/{submit,payloads,client}.py run against the ITA tests
+# ([tool.mutmut] in pyproject.toml). Survivors are listed at the end; inspect one with
+# `.venv/bin/mutmut show NAME`. docs/ita.md lists the survivors of the last run and why.
+mutation: $(STAMP)
+	@$(BIN)/python -m pip install --quiet -e ".[mutation]" >> $(VENV)/install.log 2>&1
+	$(BIN)/python tests/ita_named_mutations.py
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
 lint: $(STAMP)
 	$(BIN)/ruff check oshakit tests bench
 
 clean:
-	rm -rf $(VENV) reports/20* .pytest_cache
+	rm -rf $(VENV) reports/20* .pytest_cache mutants

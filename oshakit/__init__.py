@@ -30,10 +30,11 @@ from oshakit.errors import (
     PolicyError,
     StrictModeError,
 )
+from oshakit.ita.rules import ita_checks
 from oshakit.pipeline import run as run_pipeline
 from oshakit.rates import rates
 from oshakit.result import Result
-from oshakit.summary import ita_checks, summarize
+from oshakit.summary import summarize
 
 __version__ = "0.1.0"
 

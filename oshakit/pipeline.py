@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from oshakit import problems
 from oshakit.bundle import DATA_SUFFIXES, NOT_DATA, Bundle, load_bundle
 from oshakit.cases import Reconciliation, reconcile
 from oshakit.cases.policy import Policy
@@ -31,8 +30,9 @@ def run(
     ITA checks, rates and filing duty of ``year`` (None: every year). ``year`` must be a
     year the bundle covers; with ``establishment``, the result is that establishment's."""
     from oshakit.duty import filing_duty
+    from oshakit.ita.rules import ita_checks
     from oshakit.rates import rates
-    from oshakit.summary import ita_checks, summarize
+    from oshakit.summary import summarize
 
     policy = policy or Policy()
     if not isinstance(bundle, Bundle):
@@ -49,7 +49,7 @@ def run(
         input_fingerprint=input_fingerprint(bundle),
         rec=rec,
         summaries=summaries,
-        checks=problems.conform(ita_checks(summaries).rename(columns={"check": "code"})),
+        checks=ita_checks(summaries),
         rates=rates(summaries, rec.log, hours=bundle.get("employment"), as_of=policy.as_of),
         duty=filing_duty(summaries, bundle.get("employment"), bundle.get("establishments")),
         rejects=bundle.rejects,

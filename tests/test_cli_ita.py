@@ -87,3 +87,22 @@ def test_dry_run_on_the_shipped_sample(tmp_path, capsys, sample_dir):
     assert code == 0, out  # the sample is clean: every gate passes
     assert (tmp_path / "gates.json").exists() and (tmp_path / "pii_report.csv").exists()
     assert list((tmp_path / "payloads" / "2024").glob("*/form300A.json"))
+
+
+@pytest.mark.parametrize("url", ["https://WWW.OSHA.GOV/oshaApi/v1", "https://osha.gov/oshaApi/v1",
+                                 "https://www.osha.gov:443/oshaApi/v1",
+                                 "http://www.osha.gov/oshaApi/v1",
+                                 "https://www.osha.gov/oshaAPI/v1"])
+def test_every_spelling_of_production_needs_live(tmp_path, capsys, monkeypatch, handmade, url):
+    monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
+    code = main(["ita", "submit", "b", "--year", "2024", "--out", str(tmp_path),
+                 "--base-url", url])
+    assert code == 2 and "needs --live" in capsys.readouterr().err
+    assert not (tmp_path / "payloads").exists()  # refused before any work
+
+
+def test_the_preview_host_needs_sandbox(tmp_path, capsys, monkeypatch, handmade):
+    monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
+    code = main(["ita", "submit", "b", "--year", "2024", "--out", str(tmp_path),
+                 "--base-url", "https://Preview.OSHA.gov/oshaApi/v1"])
+    assert code == 2 and "--sandbox" in capsys.readouterr().err

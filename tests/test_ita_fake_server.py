@@ -73,7 +73,8 @@ def test_form300a_cross_field_rules(api, change, field):
     status, reply = api("POST", "/forms/form300A", body)
     assert status == 200 and not reply["success"]
     assert field in [e["field"] for e in reply["errors"]]
-    assert api("GET", f"/establishments/{est['id']}")[1]["results"][0]["links"]["form300A"] == []
+    links = api("GET", f"/establishments/{est['id']}")[1]["results"][0]["links"]
+    assert links["form300ALinks"] == []  # OSHA's name for the list of 300A links
 
 
 def test_one_form300a_per_establishment_year_found_by_name(api):
@@ -97,7 +98,8 @@ def test_submission_needs_a_300a_and_a_reason_to_resubmit(api):
     assert "change_reason" in again["errors"][0]["message"]
     ok = api("POST", "/submissions", {**sub, "change_reason": "fixed K"})[1]
     sid = ok["results"][0]["id"]
-    assert api("GET", f"/submissions/{sid}")[1]["results"][0]["change_reason"] == "fixed K"
+    assert api("GET", f"/submissions/{sid}")[1]["results"][0]["id"] == sid
+    assert api.server.store.submissions[sid]["change_reason"] == "fixed K"
 
 
 def test_faults_happen_once_and_then_the_server_answers(api):
@@ -135,3 +137,35 @@ def test_runs_as_a_command_for_rehearsals():
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_the_command_line_can_delay_longer_than_the_clients_timeout():
+    from oshakit.ita.client import DEFAULT_TIMEOUT
+    from oshakit.ita.fake_server import LONG_DELAY, main
+
+    assert DEFAULT_TIMEOUT[1] < LONG_DELAY
+    assert _fault_arg("delay:POST:/submissions").delay == LONG_DELAY
+    assert _fault_arg("delay:POST:/submissions:2:90").delay == 90.0
+    assert _fault_arg("delay", 3.5).delay == 3.5
+    with pytest.raises(SystemExit):
+        main(["--fault", "teapot"])
+
+
+def test_help_names_the_delay_option(capsys):
+    from oshakit.ita.fake_server import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "--delay" in out and "read timeout" in out
+
+
+def test_a_delay_fault_outlasts_the_client_and_the_object_is_saved(api):
+    api.server.inject(Fault("delay", method="POST", delay=0.6))
+    with pytest.raises(requests.Timeout):
+        requests.post(api.server.base_url + "/establishments", json=EST, headers=AUTH,
+                      timeout=(1, 0.2))
+    import time
+
+    time.sleep(0.7)
+    assert len(api.server.store.establishments) == 1

@@ -25,7 +25,8 @@ def test_clean_inputs_pass():
 def test_failed_error_check_refuses_and_warning_does_not():
     checks = pd.DataFrame({
         "establishment_code": ["N1", "N1", "S1"], "year": [2024, 2024, 2024],
-        "check": ["k_ge_h", "hours_per_employee", "k_ge_h"],
+        "code": ["k_ge_h", "hours_per_employee", "k_ge_h"],
+        "column": ["total_dafw_days", "total_hours_worked", "total_dafw_days"],
         "severity": ["error", "warning", "error"],
         "message": ["K must be at least H", "under 500 hours per employee", "ok"],
         "passed": [False, False, True]})
@@ -81,10 +82,12 @@ def test_lengths_codes_and_300a_rules_refuse():
     north, south = report.refusals["North Plant"], report.refusals["South Office"]
     assert "case 2024-001 job_title: longer than 255 characters" in north
     assert "case 2024-002 incident_outcome: must be one of [1, 2, 3, 4]" in north
-    assert "case 2024-002 date_of_incident: must be MM/DD/YYYY" in north
-    assert "Form 300A total_dafw_days: H > 0 if and only if K > 0" in north
-    assert "establishment address.zip: must be 5 or 9 digits" in south
-    assert "establishment address.street: must not be a PO box" in south
+    assert "case 2024-002 date_of_incident: must be MM/DD/YYYY (or MM-DD-YYYY)" in north
+    assert ("Form 300A total_dafw_days: 1 days-away cases (H) and 0 days away (K): one is zero "
+            "only if the other is") in north
+    assert "establishment address.zip: ZIP code '1220' must be 5 or 9 digits" in south
+    assert ("establishment address.street: street address 'PO Box 12' is a PO box; OSHA needs "
+            "the physical address") in south
 
 
 def test_duplicate_case_numbers_and_names_refuse():

@@ -38,6 +38,7 @@ def assert_ledger_matches(server, out_dir) -> None:
         subs = sorted(i for i, s in st.submissions.items() if s["establishment_id"] == eid)
         assert sorted(s["id"] for s in held.submissions) == subs
         assert not held.pending and not held.dirty
+    assert st.duplicates == 0  # no create was ever sent for an object the server held
 
 
 def test_dry_run_saves_exact_payloads_and_sends_nothing(tmp_path, server):
@@ -62,7 +63,7 @@ def test_happy_path_then_unchanged_sends_nothing(tmp_path, server):
     sent = len(server.requests)
     again = submit(inputs(), tmp_path, client=client(server))
     assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
-    assert len(server.requests) == sent
+    assert server.requests[sent:] == [("GET", "/establishments")]  # the token check only
 
 
 def test_changed_data_is_edited_and_resubmitted_with_reason(tmp_path, server):
@@ -209,6 +210,7 @@ def test_partial_array_failure_is_recorded_per_case(tmp_path, server):
     result = submit(inputs(), tmp_path, client=client(server))
     north = result.outcomes[0]
     assert north.status == "failed" and "rejected for the test" in north.errors[0]
+    assert north.errors[0].startswith("POST /forms/caseData: [1] djtr_num_tr: ")
     assert server_summary(server)["North Plant"] == (1, ["2024-001"], 0)  # not submitted
     items = [e for e in Ledger(tmp_path).entries() if e.get("object") == "caseData"
              and e["phase"] in ("done", "failed") and e["key"].startswith("2024")]
@@ -275,7 +277,7 @@ def test_establishment_details_are_edited_without_resubmitting(tmp_path, server)
     again = len(server.requests)
     assert [o.status for o in submit(inputs(rows=rows), tmp_path,
                                      client=client(server)).outcomes] == ["unchanged"] * 2
-    assert len(server.requests) == again  # remembered: not even a read
+    assert server.requests[again:] == [("GET", "/establishments")]  # remembered: one read
 
 
 def test_lost_ledger_is_rebuilt_from_the_server_without_sending(tmp_path, server):
@@ -291,7 +293,7 @@ def test_an_unreachable_server_stops_the_run_and_the_next_run_finishes(tmp_path,
     from oshakit.ita.client import ServerUnavailable
 
     server.inject(Fault("503", times=100))
-    with pytest.raises(ServerUnavailable, match="server busy"):
+    with pytest.raises(ServerUnavailable, match="server busy .* nothing was saved"):
         submit(inputs(), tmp_path, client=client(server, retries=2))
     assert len(server.requests) == 3  # one read, tried three times: the run stopped there
     server.faults.clear()
@@ -321,3 +323,127 @@ def test_faults_during_a_resubmission_leave_exactly_one_resubmission(tmp_path, s
     assert [x["change_reason"] for x in north] == [None, "days corrected"]
     assert server.store.cases["1004"]["djtr_num_tr"] == 12
     assert_ledger_matches(server, tmp_path)
+
+
+def test_result_table_and_payload_table(tmp_path, server):
+    result = submit(inputs(), tmp_path, client=client(server))
+    table = result.table()
+    assert list(table.columns) == ["establishment_name", "establishment_code", "status",
+                                   "writes", "errors", "requests", "note"]
+    north = table.iloc[0].to_dict()
+    assert north["establishment_name"] == "North Plant" and north["establishment_code"] == "N1"
+    assert north["status"] == "submitted" and north["errors"] == ""
+    assert north["writes"] == ("create establishment; create form300A; create caseData "
+                               "2 cases; complete submission")
+    assert north["requests"] == 11 and table.iloc[1]["requests"] == 8
+    files = result.payload_table()
+    assert list(files.columns) == ["folder", "file", "objects", "path"]
+    assert files[["folder", "file", "objects"]].values.tolist() == [
+        ["N1", "caseData.json", 2], ["N1", "establishment.json", 1], ["N1", "form300A.json", 1],
+        ["S1", "establishment.json", 1], ["S1", "form300A.json", 1]]
+    assert all(p.endswith(".json") and str(tmp_path) in p for p in files.path)
+
+
+def test_client_for_modes_and_options(monkeypatch):
+    from oshakit.errors import ITAError
+    from oshakit.ita.submit import client_for
+
+    monkeypatch.delenv("OSHAKIT_ITA_TOKEN", raising=False)
+    monkeypatch.delenv("OSHAKIT_ITA_TOKEN_FILE", raising=False)
+    assert client_for("dry-run") is None  # no token needed
+    monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
+    c = client_for("rehearsal", "http://127.0.0.1:9/oshaApi/v1", timeout=(1.0, 2.0), retries=1)
+    assert (c.base_url, c.timeout, c.retries) == ("http://127.0.0.1:9/oshaApi/v1", (1.0, 2.0), 1)
+    with pytest.raises(ITAError, match="mode must be one of dry-run, sandbox, live, rehearsal"):
+        client_for("production")
+    with pytest.raises(ITAError, match="needs the base URL"):
+        client_for("rehearsal")
+
+
+def test_only_the_300a_changed_is_edited_and_resubmitted(tmp_path, server):
+    submit(inputs(), tmp_path, client=client(server))
+    rows = inputs().form300a.to_dict("records")
+    rows[0]["total_hours_worked"] = 250000
+    before = len(server.requests)
+    result = submit(inputs(rows=rows), tmp_path, client=client(server), change_reason="hours")
+    assert [o.status for o in result.outcomes] == ["resubmitted", "unchanged"]
+    writes = [r for r in server.requests[before:] if r[0] != "GET"]
+    assert writes == [("PATCH", "/forms/form300A/1002"), ("POST", "/submissions")]
+    assert server.store.form300a["1002"]["total_hours_worked"] == 250000
+    assert server.store.form300a["1002"]["change_reason"] == "hours"  # the marker
+
+
+def test_a_cases_only_change_writes_the_reason_into_the_300a_first(tmp_path, server):
+    from oshakit.ita.ledger import Ledger
+
+    submit(inputs(), tmp_path, client=client(server))
+    cases = case_rows()
+    cases[0]["nar_injury_illness"] = "Deep laceration"
+    before = len(server.requests)
+    submit(inputs(cases=cases), tmp_path, client=client(server), change_reason="narrative")
+    writes = [r for r in server.requests[before:] if r[0] != "GET"]
+    assert writes == [("PATCH", "/forms/form300A/1002"), ("PATCH", "/forms/caseData/1003"),
+                      ("POST", "/submissions")]
+    sent = [(e["object"], e["action"]) for e in Ledger(tmp_path).entries()
+            if e["phase"] == "sent"][-3:]
+    assert sent == [("form300A", "edit"), ("caseData", "edit"), ("submission", "complete")]
+
+
+def test_bodies_refer_to_the_establishment_by_id_and_name(tmp_path, server):
+    seen = {"case": [], "form": []}
+    add_case, add_form = server.store.add_case, server.store.add_form300a
+    server.store.add_case = lambda b: (seen["case"].append(b["establishment"]), add_case(b))[1]
+    server.store.add_form300a = lambda b, fid=None: (seen["form"].append(b["establishment"]),
+                                                     add_form(b, fid))[1]
+    submit(inputs(), tmp_path, client=client(server))
+    north = {"id": "1001", "establishment_name": "North Plant"}
+    assert seen["case"] == [north, north]
+    assert seen["form"] == [north, {"id": "1006", "establishment_name": "South Office"}]
+
+
+def test_an_establishment_saved_but_not_shown_is_not_created_again(tmp_path, server):
+    server._list_establishments = lambda p: (200, [], [])
+    server._get_establishment = lambda p, eid: (404, [], [{"message": "not found"}])
+    result = submit(inputs(), tmp_path, client=client(server))
+    assert [o.status for o in result.outcomes] == ["failed", "failed"]
+    assert "establishment North Plant was saved" in result.outcomes[0].errors[0]
+    assert sum(r == ("POST", "/establishments") for r in server.requests) == 2  # one each
+    assert server.store.duplicates == 0
+
+
+def test_a_value_the_server_rewrites_on_edit_is_not_edited_again(tmp_path, server):
+    submit(inputs(), tmp_path, client=client(server))
+    edit = server.store.edit_establishment
+
+    def upper(eid, body):
+        res, errs = edit(eid, body)
+        if res:
+            server.store.establishments[eid]["address"]["street"] = "11 ELM ST"
+        return res, errs
+
+    server.store.edit_establishment = upper
+    rows = inputs().form300a.to_dict("records")
+    rows[1]["street_address"] = "11 Elm St"
+    result = submit(inputs(rows=rows), tmp_path, client=client(server))
+    assert [o.status for o in result.outcomes] == ["unchanged", "updated"]
+    assert sum(r[0] == "PUT" for r in server.requests) == 1
+    assert any("address.street differently" in w for w in result.outcomes[1].writes)
+
+
+def test_a_300a_value_the_server_rewrites_is_not_edited_again(tmp_path, server):
+    submit(inputs(), tmp_path, client=client(server))
+    edit = server.store.edit_form300a
+
+    def upper(fid, body):
+        res, errs = edit(fid, body)
+        if res:
+            server.store.form300a[fid]["change_reason"] = "HOURS"
+        return res, errs
+
+    server.store.edit_form300a = upper
+    server.inject(Fault("500", method="POST", path="/submissions"))  # a second round
+    rows = inputs().form300a.to_dict("records")
+    rows[0]["total_hours_worked"] = 250000
+    result = submit(inputs(rows=rows), tmp_path, client=client(server), change_reason="hours")
+    assert result.outcomes[0].status == "resubmitted", result.table()
+    assert sum(r[0] == "PATCH" for r in server.requests) == 1

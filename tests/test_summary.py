@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from rec_stub import make_rec, stub_bundle
 
-from oshakit.summary import SUMMARY_COLUMNS, ita_checks, summarize
+from oshakit.ita.rules import ita_checks
+from oshakit.summary import SUMMARY_COLUMNS, summarize
 
 FOUR_CASES = [
     {"outcome": "G", "itype": "M1", "days_away": 0, "days_restricted": 0},
@@ -118,21 +119,23 @@ def summaries(*rows: dict) -> pd.DataFrame:
 
 
 def failed(checks: pd.DataFrame) -> set[str]:
-    return set(checks.loc[~checks.passed, "check"])
+    return set(checks.loc[~checks.passed, "code"])
 
 
 def test_a_good_summary_passes_every_check():
     checks = ita_checks(summaries({}))
-    assert list(checks.columns) == ["establishment_code", "year", "check", "severity",
-                                    "message", "passed"]
+    assert list(checks.columns) == ["file", "line", "column", "case_number", "code",
+                                    "severity", "message", "establishment_code", "year",
+                                    "passed"]
+    assert set(checks.file) == {"ita_300a.csv"} and checks.passed.dtype == bool
     assert failed(checks) == set()
     assert {"types_match_outcomes", "employees_exceed_cases", "dafw_cases_match_days",
             "dafw_days_cover_cases", "djtr_cases_have_days", "djtr_days_have_cases",
             "hours_per_employee_max", "hours_per_employee_min", "employees_positive",
             "hours_positive", "name_length", "name_unique", "street_not_po_box",
             "ein_9_digits", "zip_5_or_9_digits", "naics_6_digits", "state_code"} <= set(
-        checks.check)
-    assert checks.check.is_unique  # one row per check per establishment-year
+        checks.code)
+    assert checks.code.is_unique  # one row per check per establishment-year
 
 
 @pytest.mark.parametrize(
@@ -165,13 +168,23 @@ def test_a_good_summary_passes_every_check():
         ({"street_address": None}, {"street_not_po_box"}),
         ({"ein": "12345678"}, {"ein_9_digits"}),
         ({"ein": "12345678A"}, {"ein_9_digits"}),
-        ({"ein": None}, {"ein_9_digits"}),
+        ({"ein": None}, {"ein_present"}),
         ({"zip": "6270"}, {"zip_5_or_9_digits"}),
         ({"zip": "627011"}, {"zip_5_or_9_digits"}),
         ({"naics_code": "33641"}, {"naics_6_digits"}),
         ({"state": "Illinois"}, {"state_code"}),
         ({"state": "XX"}, {"state_code"}),
         ({"establishment_type": "4"}, {"establishment_type_code"}),
+        # OSHA's ITA CSV documentation: lengths 100 / 300, company name required, from 2016
+        ({"company_name": None}, {"company_name"}),
+        ({"company_name": "c" * 101}, {"company_name"}),
+        ({"street_address": "1" + " Mill Road" * 13}, {"street_length"}),  # 131 characters
+        ({"city": None}, {"city_length"}),
+        ({"city": "C" * 101}, {"city_length"}),
+        ({"industry_description": "i" * 336}, {"industry_description_length"}),
+        ({"year": 2015}, {"year_filing_for"}),
+        ({"no_injuries_illnesses": 2}, {"no_injuries_flag"}),
+        ({"total_other_cases": -1, "total_injuries": 2}, {"counts_whole"}),
         ({"size": None, "peak_employees": None}, {"size_code"}),
     ],
 )
@@ -189,6 +202,11 @@ def test_each_check_fails_on_its_own_defect(change, expected):
         {"total_hours_worked": 437_950},  # 8,759 h each: under the limit
         {"total_hours_worked": 25_050},  # 501 h each
         {"total_deaths": 1, "total_injuries": 4},  # deaths count in G..J
+        {"establishment_type": None},  # optional in ITA: blank is allowed
+        {"industry_description": None},  # optional
+        {"industry_description": "i" * 300, "establishment_name": "n" * 100,
+         "company_name": "c" * 100, "city": "C" * 100, "street_address": "s" * 100},
+        {"year": 2016},
     ],
 )
 def test_edge_values_that_pass(change):
@@ -199,11 +217,11 @@ def test_severities_and_messages_name_establishment_and_numbers():
     checks = ita_checks(
         summaries({"total_injuries": 2}, {"year": 2025, "total_hours_worked": 20_000})
     )
-    row = checks[(checks.check == "types_match_outcomes") & (checks.year == 2024)].iloc[0]
+    row = checks[(checks.code == "types_match_outcomes") & (checks.year == 2024)].iloc[0]
     assert not row.passed and row.severity == "error"
     assert "Springfield Plant (E1), 2024" in row.message
     assert "total 2" in row.message and "total 3" in row.message
-    low = checks[(checks.check == "hours_per_employee_min") & (checks.year == 2025)].iloc[0]
+    low = checks[(checks.code == "hours_per_employee_min") & (checks.year == 2025)].iloc[0]
     assert not low.passed and low.severity == "warning"
     assert "20,000 hours / 50 employees = 400" in low.message
 
@@ -222,9 +240,10 @@ def test_checks_of_a_summary_without_establishment_file_say_what_is_missing():
         {"establishment_code": "E1", "year": 2024, "annual_average_employees": 10,
          "total_hours_worked": 20000, "peak_employees": 10}]), year=2024)
     checks = ita_checks(s)
-    assert {"name_length", "street_not_po_box", "ein_9_digits", "zip_5_or_9_digits",
-            "naics_6_digits", "state_code", "establishment_type_code"} <= failed(checks)
-    msg = checks.set_index("check").loc["ein_9_digits", "message"]
+    assert {"name_length", "company_name", "street_not_po_box", "city_length", "ein_present",
+            "zip_5_or_9_digits", "naics_6_digits", "state_code"} <= failed(checks)
+    assert "establishment_type_code" not in failed(checks)  # optional
+    msg = checks.set_index("code").loc["ein_present", "message"]
     assert msg.startswith("establishment E1, 2024") and "EIN missing" in msg
 
 
@@ -235,5 +254,6 @@ def test_cases_with_no_establishment_are_summarised_not_dropped():
     unknown = s[s.establishment_code.isna()].iloc[0]
     assert pd.isna(unknown.establishment_name)
     checks = ita_checks(s)
-    msg = checks[checks.establishment_code.isna() & (checks.check == "name_length")]
-    assert msg.message.iloc[0] == "establishment (unknown), 2024: establishment name missing"
+    msg = checks[checks.establishment_code.isna() & (checks.code == "name_length")]
+    assert msg.message.iloc[0] == (
+        "establishment (unknown), 2024: establishment name missing (ITA requires it)")

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="send to OSHA's production ITA (a real filing)")
     target.add_argument("--base-url", metavar="URL",
                         help="send to this API (e.g. the rehearsal server of "
-                             "python -m oshakit.ita.fake_server)")
+                             "python -m oshakit.ita.fake_server); never an osha.gov host")
     s.add_argument("--dry-run", action="store_true",
                    help="save the exact payloads and send nothing (the default)")
     s.add_argument("--change-reason", metavar="TEXT",
@@ -41,6 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--case-data", choices=("auto", "all", "none"), default="auto",
                    help="send case data (Forms 300/301) for establishments of 100+ employees "
                         "(auto, default), for all, or none")
+    s.add_argument("--keep-removed-cases", action="store_true",
+                   help="acknowledge that cases ITA holds for the year but no longer on the log "
+                        "stay in ITA (OSHA's API cannot delete them); without it they stop "
+                        "their establishment (exit 1) with what to do")
     s.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     add_policy_options(s)
     add_filing_options(s)
@@ -76,7 +80,8 @@ def _submit(args: argparse.Namespace) -> int:
         result = sm.run_submission(inputs, args.out, mode=mode, base_url=args.base_url,
                                    establishments=args.establishment,
                                    change_reason=args.change_reason,
-                                   case_data_policy=args.case_data)
+                                   case_data_policy=args.case_data,
+                                   keep_removed_cases=args.keep_removed_cases)
     except GateRefused as exc:
         print(exc)
         print(f"nothing was sent; the gates and the PII report are in {args.out}")

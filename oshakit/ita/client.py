@@ -8,13 +8,23 @@ so that the caller asks the server what it already holds before sending again.
 
 The body's ``success`` and ``errors`` are always read: a 200 with errors saved nothing.
 An HTML 403 means the token is missing, invalid or expired (:class:`TokenRejected`).
+
+Answers are read the way OSHA's documents write them, not one spelling the kit chose:
+keys are matched once stripped (the seed's Get Submission sample writes
+``"year_filing_for "``), links to an establishment's 300As under every name OSHA's documents
+and copies of them use (:data:`LINK_NAMES`), ids from ``id`` else from ``links.self``. What
+cannot be read raises :class:`UnexpectedAnswer`: the caller stops, it never guesses.
+:func:`osha_host` tells OSHA's production and preview hosts by meaning (scheme, case,
+``www.``, port and path do not matter).
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +36,16 @@ from oshakit.ita.token import REDACTED, RedactingFilter, Token
 
 PRODUCTION_URL = "https://www.osha.gov/oshaApi/v1"
 SANDBOX_URL = "https://preview.osha.gov/oshaApi/v1"
+#: (connect, read) seconds.
+DEFAULT_TIMEOUT = (10.0, 60.0)
+#: Names under which an establishment's links list its 300As / submissions: the kit's first
+#: guess (``form300A``), OSHA's ITA API documentation (``form300ALinks``), and spellings seen
+#: in copies of it. Compared without case and underscores.
+LINK_NAMES = {
+    "form300A": ("form300A", "form300ALinks", "form300Alinks", "form300a_links",
+                 "form300ALink"),
+    "submissions": ("submissions", "submissionLinks", "submission_links", "submissionsLinks"),
+}
 IDEMPOTENT = frozenset({"GET", "PUT", "PATCH"})
 BUSY = frozenset({429, 503})
 RETRY_READS = frozenset({500, 502, 503, 504, 429})
@@ -42,6 +62,10 @@ class TokenRejected(ITAError):
 class ServerUnavailable(ITAError):
     """No usable answer after every try (unreachable, timing out, or busy): stop the run;
     the ledger lets the next run resume."""
+
+
+class UnexpectedAnswer(ITAError):
+    """An answer the client does not understand: stop rather than guess (never re-POST)."""
 
 
 class UncertainWrite(ITAError):
@@ -70,7 +94,8 @@ class Reply:
 
     @property
     def ids(self) -> list[str]:
-        return [str(r["id"]) for r in self.results if isinstance(r, dict) and "id" in r]
+        """The ids of the results, wherever each answer puts them (:func:`record_id`)."""
+        return [i for i in (record_id(r) for r in self.results) if i is not None]
 
     def error_text(self) -> str:
         return "; ".join(_error_str(e) for e in self.errors) or f"HTTP {self.status}"
@@ -99,6 +124,94 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, when.timestamp() - time.time())
 
 
+def _norm(key: Any) -> str:
+    return re.sub(r"[\s_]", "", str(key)).casefold()
+
+
+def field(obj: Any, name: str, default: Any = None) -> Any:
+    """``obj[name]`` with keys compared stripped, without case or underscores; ``default``
+    when absent or ``obj`` is not an object."""
+    if not isinstance(obj, dict):
+        return default
+    if name in obj:
+        return obj[name]
+    want = _norm(name)
+    for k, v in obj.items():
+        if _norm(k) == want:
+            return v
+    return default
+
+
+def _last_segment(link: Any) -> str | None:
+    text = str(link).strip().rstrip("/")
+    tail = text.rsplit("/", 1)[-1] if text else ""
+    return tail if tail and "{" not in tail else None
+
+
+def record_id(obj: Any) -> str | None:
+    """The id of one answer object: its ``id``, else the last segment of ``links.self``."""
+    value = field(obj, "id")
+    if value is not None and str(value).strip():
+        return str(value).strip()
+    return _last_segment(field(field(obj, "links"), "self")) if field(obj, "links") else None
+
+
+def link_ids(obj: Any, kind: str) -> list[str] | None:
+    """Ids in ``obj.links`` under any name of ``LINK_NAMES[kind]``; None when the links hold
+    none of those names (the answer's shape is unknown: the caller must not conclude that
+    nothing exists)."""
+    links = field(obj, "links")
+    if not isinstance(links, dict):
+        return None
+    for name in LINK_NAMES[kind]:
+        value = field(links, name)
+        if value is not None:
+            return link_list(value)
+    return None
+
+
+def link_list(value: Any) -> list[str]:
+    """Ids from a link, a list of links, or OSHA's sample's ``{...}`` of links."""
+    if isinstance(value, str):
+        value = [value]
+    elif isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        raise UnexpectedAnswer(f"links in an unknown shape: {type(value).__name__}")
+    return [i for i in (_last_segment(x) for x in value if x is not None) if i is not None]
+
+
+def case_year(case: dict[str, Any]) -> int | None:
+    """The log year of a case ITA holds: the year of its ``date_of_incident`` (a case is on
+    the log of the year its injury occurred, 1904.7(b)(3)(ix)); when that date is unusable,
+    a year the answer carries (``year_filing_for``, ``year_of_filing``); None when neither.
+    OSHA's own Add Case Data sample answers ``year_filing_for`` 2023 for a 2022 incident, so
+    that field never overrides the incident date."""
+    from oshakit.ita.rules import as_int, incident_year
+
+    year = incident_year(field(case, "date_of_incident"))
+    if year is not None:
+        return year
+    for name in ("year_filing_for", "year_of_filing"):
+        year = as_int(field(case, name))
+        if year is not None:
+            return year
+    return None
+
+
+def osha_host(url: str) -> str | None:
+    """``"production"`` for any osha.gov host but the preview one, ``"sandbox"`` for
+    preview.osha.gov, None for any other host; scheme, case, ``www.``, port, user info and
+    path do not matter."""
+    parsed = urllib.parse.urlsplit(url.strip() if "//" in url else "//" + url.strip())
+    host = (parsed.hostname or "").rstrip(".").casefold()
+    while host.startswith("www."):
+        host = host[4:]
+    if host != "osha.gov" and not host.endswith(".osha.gov"):
+        return None
+    return "sandbox" if host == "preview.osha.gov" else "production"
+
+
 class ITAClient:
     """The ITA API at ``base_url`` (``PRODUCTION_URL``, ``SANDBOX_URL`` or a rehearsal server).
 
@@ -112,7 +225,7 @@ class ITAClient:
         base_url: str,
         token: Token,
         *,
-        timeout: float | tuple[float, float] = (10.0, 60.0),
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         retries: int = 4,
         backoff: float = 0.5,
         max_wait: float = 120.0,
@@ -209,16 +322,26 @@ class ITAClient:
         except ValueError:
             snippet = resp.text[:120].replace("\n", " ")
             msg = f"{method} {path}: HTTP {resp.status_code}, not JSON: {snippet!r}"
-            raise ITAError(msg) from None
+            raise UnexpectedAnswer(msg) from None
         if not isinstance(data, dict):
-            raise ITAError(f"{method} {path}: unexpected answer {type(data).__name__}")
-        results = data.get("results") or []
-        if isinstance(results, dict):
+            raise UnexpectedAnswer(f"{method} {path}: unexpected answer {type(data).__name__}, "
+                                   "not ITA's {results, success, errors} object")
+        results = field(data, "results")
+        if results is None:
+            results = []
+        elif isinstance(results, dict):
             results = [results]
-        errors = data.get("errors") or []
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+            raise UnexpectedAnswer(f"{method} {path}: 'results' in an unknown shape")
+        errors = field(data, "errors") or []
         if not isinstance(errors, list):
             errors = [errors]
-        return Reply(method, path, resp.status_code, bool(data.get("success")), results, errors)
+        success = field(data, "success")
+        if success is None:  # (the seed's Complete Submission sample misplaces it)
+            success = 200 <= resp.status_code < 300 and not errors
+        elif isinstance(success, str):
+            success = success.strip().casefold() == "true"
+        return Reply(method, path, resp.status_code, bool(success), results, errors)
 
     def _get_one(self, path: str) -> dict[str, Any] | None:
         reply = self.request("GET", path)
@@ -235,6 +358,13 @@ class ITAClient:
         if not reply.ok:
             raise ITAError(f"GET {path}: {reply.error_text()}")
         return reply.results
+
+    def probe(self) -> None:
+        """One cheap authenticated read, so that a wrong token stops the run before anything
+        else (even when the ledger says there is nothing to send)."""
+        reply = self.request("GET", "/establishments")
+        if not reply.ok and reply.status != 404:
+            raise ITAError(f"GET /establishments: {reply.error_text()}")
 
     # -- establishments --------------------------------------------------------------------
 
@@ -274,6 +404,7 @@ class ITAClient:
         return self._get_all(f"/forms/caseData/establishment/{establishment_id}")
 
     def edit_case_data(self, case_id: str, body: dict[str, Any]) -> Reply:
+        """PATCH one case; the body carries the case's ``id`` (required to edit, v1.3)."""
         return self.request("PATCH", f"/forms/caseData/{case_id}", {"id": str(case_id), **body})
 
     # -- submissions -----------------------------------------------------------------------
@@ -303,10 +434,20 @@ class CaseOutcome:
     def ok(self) -> bool:
         return self.id is not None and not self.errors
 
+    @property
+    def unknown(self) -> bool:
+        """The request succeeded but its answer does not name this case's id."""
+        return self.id is None and not self.errors
+
 
 def case_outcomes(reply: Reply, sent: list[dict[str, Any]]) -> list[CaseOutcome]:
-    """Per-object outcomes of a case-data array: matched by case number, errors by index."""
-    saved = {str(r.get("case_number")): str(r["id"]) for r in reply.results if "id" in r}
+    """Per-object outcomes of a case-data array: matched by case number (the answer's
+    ``case_number``, read as text), errors by index."""
+    saved: dict[str, str] = {}
+    for r in reply.results:
+        number, rid = field(r, "case_number"), record_id(r)
+        if number is not None and rid is not None:
+            saved[str(number).strip()] = rid
     by_index: dict[int, list[str]] = {}
     general: list[str] = []
     for e in reply.errors:
@@ -319,7 +460,7 @@ def case_outcomes(reply: Reply, sent: list[dict[str, Any]]) -> list[CaseOutcome]
         number = str(obj.get("case_number"))
         errs = by_index.get(i, [])
         cid = saved.get(number) if not errs else None
-        if cid is None and not errs:
+        if cid is None and not errs and not reply.ok:
             errs = general or [f"not saved (HTTP {reply.status})"]
-        out.append(CaseOutcome(number, cid, errs))
+        out.append(CaseOutcome(number, cid, errs))  # saved, id unknown: ``unknown``
     return out

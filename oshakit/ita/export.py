@@ -98,8 +98,8 @@ def form300a_frame(summaries: pd.DataFrame, year: int) -> pd.DataFrame:
     s = s[s[employment].notna().any(axis=1)].reset_index(drop=True)
     out = s.reindex(columns=FORM300A_COLUMNS).copy()
     for col in ("ein", "zip", "naics_code"):
-        out[col] = s[col].map(normalize_digits, na_action="ignore").astype("str")
-    out["state"] = s["state"].astype("str").str.strip().str.upper()
+        out[col] = _text(s[col].map(normalize_digits, na_action="ignore"))
+    out["state"] = _text(s["state"]).str.strip().str.upper()
     out["year_filing_for"] = year
     out["change_reason"] = pd.Series(pd.NA, index=out.index, dtype="str")
     return out[FORM300A_COLUMNS]
@@ -117,16 +117,16 @@ def _case_data(rec: Reconciliation, summaries: pd.DataFrame,
     names = summaries.loc[summaries["year"] == year, ["establishment_code", "establishment_name"]]
     name = log[["establishment_code"]].merge(names, on="establishment_code", how="left")
     unknown = log["time_unknown"].astype("boolean").fillna(False)
-    sex = log["sex"].astype("str").str.strip().str.upper()
+    sex = _text(log["sex"]).str.strip().str.upper()
     out = pd.DataFrame(
         {
             "establishment_name": name["establishment_name"].to_numpy(),
             "year_of_filing": year,
-            "case_number": log["case_number"].astype("str"),
-            "job_title": log["job_title"].astype("str"),
+            "case_number": _text(log["case_number"]),
+            "job_title": _text(log["job_title"]),
             "date_of_incident": _date(log["date_of_injury"]),
-            "incident_location": log["location"].astype("str"),
-            "incident_description": log["description"].astype("str"),
+            "incident_location": _text(log["location"]),
+            "incident_description": _text(log["description"]),
             "incident_outcome": log["outcome"].map(OUTCOME_CODES).astype("Int64"),
             "dafw_num_away": log["days_away"].astype("Int64"),
             "djtr_num_tr": log["days_restricted"].astype("Int64"),
@@ -136,13 +136,13 @@ def _case_data(rec: Reconciliation, summaries: pd.DataFrame,
             "sex": sex.where(sex.isin(["M", "F"])),
             "treatment_facility_type": _flag(log["emergency_room"]),
             "treatment_in_patient": _flag(log["hospitalized"]),
-            "time_started_work": log["time_started_work"].astype("str"),
-            "time_of_incident": log["time_of_event"].astype("str").mask(unknown),
+            "time_started_work": _text(log["time_started_work"]),
+            "time_of_incident": _text(log["time_of_event"]).mask(unknown),
             "time_unknown": unknown.astype("int64"),
-            "nar_before_incident": log["nar_before_incident"].astype("str"),
-            "nar_what_happened": log["nar_what_happened"].astype("str"),
-            "nar_injury_illness": log["nar_injury_illness"].astype("str"),
-            "nar_object_substance": log["nar_object_substance"].astype("str"),
+            "nar_before_incident": _text(log["nar_before_incident"]),
+            "nar_what_happened": _text(log["nar_what_happened"]),
+            "nar_injury_illness": _text(log["nar_injury_illness"]),
+            "nar_object_substance": _text(log["nar_object_substance"]),
             "date_of_death": _date(log["date_of_death"]),
         }
     )
@@ -172,7 +172,13 @@ def _case_data(rec: Reconciliation, summaries: pd.DataFrame,
 
 def _date(values: pd.Series) -> pd.Series:
     """MM/DD/YYYY text, NA when missing."""
-    return pd.to_datetime(values, errors="coerce").dt.strftime("%m/%d/%Y").astype("str")
+    return _text(pd.to_datetime(values, errors="coerce").dt.strftime("%m/%d/%Y"))
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text with missing values kept missing (empty in the CSV): under pandas 2.x
+    ``astype("str")`` alone writes them as the text ``nan``."""
+    return values.astype("str").where(values.notna())
 
 
 def _flag(values: pd.Series) -> pd.Series:

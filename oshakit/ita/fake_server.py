@@ -1,13 +1,29 @@
 """A rehearsal ITA server: a real HTTP server on 127.0.0.1 that behaves as OSHA documents.
 
-It implements the establishments, Form 300A, case data and submissions endpoints with
-ITA's documented behaviour: a bearer-token check (an HTML 403 otherwise), the
-``{results, success, errors}`` envelope, field validation and the 300A cross-field rules
-(:mod:`oshakit.ita.rules`), unique establishment names, per-object errors in arrays, ids and
-links. Faults can be injected to rehearse what the network and the server do on bad days:
-``delay`` (the object is saved, the answer comes late), ``drop`` (connection closed, nothing
-saved), ``lost`` (saved, then the connection closes with no answer), ``429`` (with
-``Retry-After``), ``500`` and ``503``.
+It follows OSHA's documents, not the kit's client. It implements the establishments, Form
+300A, case data and submissions endpoints with a bearer-token check (an HTML 403 otherwise),
+the ``{results, success, errors}`` envelope, per-object errors in arrays, and answers in the
+literal shapes of the "ITA Case Data API Specifications" v1.3 (the seed):
+
+- Add / Get by Id / Edit Case Data answer with ``establishment_id`` and ``year_filing_for``;
+  by default that year is the incident's year + 1, as the Add sample shows (2023 for a 2022
+  incident), so a client that trusts it files into the wrong year;
+- Get Case Data by Establishment Id lists cases with neither (the sample's shape);
+- an establishment links its 300As as ``form300ALinks`` (OSHA's ITA API documentation);
+- Complete Submission answers with ``form300A`` (as it stood when submitted) and ``caseData``
+  links, and covers every case the establishment holds for the year.
+
+Requests are checked with the kit's one set of rules (:mod:`oshakit.ita.rules`): only fields
+of the data dictionary (a key's surrounding spaces are ignored: the Edit sample writes
+``"id "``), ``id`` required to edit a case, lengths, codes, the 300A cross-field rules, unique
+establishment names, one 300A per establishment-year, case numbers unique per establishment
+and year (the server assigns a case's year from its ``date_of_incident``). OSHA's own sample
+requests are accepted.
+
+Faults can be injected to rehearse what the network and the server do on bad days:
+``delay`` (the object is saved, the answer comes late: by default later than the client's
+read timeout), ``drop`` (connection closed, nothing saved), ``lost`` (saved, then the
+connection closes with no answer), ``429`` (with ``Retry-After``), ``500`` and ``503``.
 
     with FakeITAServer(token="t") as server:
         server.inject(Fault("lost", method="POST", path="/forms/caseData"))
@@ -32,9 +48,21 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from oshakit.ita.rules import case_errors, establishment_errors, form300a_errors
+from oshakit.ita.client import DEFAULT_TIMEOUT
+from oshakit.ita.rules import (
+    case_errors,
+    establishment_errors,
+    form300a_errors,
+    incident_year,
+    submission_errors,
+)
 
 PREFIX = "/oshaApi/v1"
+#: Default of the ``delay`` fault on the command line: longer than the client's read timeout.
+LONG_DELAY = DEFAULT_TIMEOUT[1] + 15.0
+#: Where an establishment's answer links its 300As and submissions (OSHA's names).
+OSHA_LINK_NAMES = {"form300A": "form300ALinks", "submissions": "submissions"}
+CASE_YEAR_REPLIES = ("sample", "incident", "none")
 FAULT_KINDS = ("delay", "drop", "lost", "429", "500", "503")
 HTML_403 = (b"<html><head><title>403 Forbidden</title></head><body><h1>Access Denied</h1>"
             b"<p>You don't have permission to access this resource.</p></body></html>")
@@ -67,29 +95,40 @@ class _Drop(Exception):
 class Store:
     """What the server holds, with ITA's rules applied on every write."""
 
-    def __init__(self) -> None:
+    def __init__(self, link_names: dict[str, str | None] | None = None,
+                 case_year_reply: str = "sample") -> None:
+        if case_year_reply not in CASE_YEAR_REPLIES:
+            raise ValueError(f"case_year_reply must be one of {CASE_YEAR_REPLIES}")
         self.lock = threading.Lock()
+        self.link_names = {**OSHA_LINK_NAMES, **(link_names or {})}
+        self.case_year_reply = case_year_reply
         self.establishments: dict[str, dict[str, Any]] = {}
         self.form300a: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, dict[str, Any]] = {}
         self.submissions: dict[str, dict[str, Any]] = {}
+        self.duplicates = 0  # creates refused because the object already exists
         self._next = 1000
 
     def new_id(self) -> str:
         self._next += 1
+        while str(self._next) in {*self.establishments, *self.form300a, *self.cases,
+                                  *self.submissions}:
+            self._next += 1
         return str(self._next)
 
     # -- views -----------------------------------------------------------------------------
 
     def establishment_view(self, eid: str) -> dict[str, Any]:
         e = dict(self.establishments[eid])
-        e["links"] = {
-            "self": f"{PREFIX}/establishments/{eid}",
-            "form300A": [f"{PREFIX}/forms/form300A/{i}" for i, f in self.form300a.items()
-                         if f["establishment_id"] == eid],
-            "submissions": [f"{PREFIX}/submissions/{i}" for i, s in self.submissions.items()
-                            if s["establishment_id"] == eid],
-        }
+        links: dict[str, Any] = {"self": f"{PREFIX}/establishments/{eid}"}
+        forms = [f"{PREFIX}/forms/form300A/{i}" for i, f in self.form300a.items()
+                 if f["establishment_id"] == eid]
+        subs = [f"{PREFIX}/submissions/{i}" for i, s in self.submissions.items()
+                if s["establishment_id"] == eid]
+        for kind, values in (("form300A", forms), ("submissions", subs)):
+            if self.link_names.get(kind):
+                links[self.link_names[kind]] = values
+        e["links"] = links
         return e
 
     def form300a_view(self, fid: str) -> dict[str, Any]:
@@ -98,22 +137,35 @@ class Store:
                       "establishment": f"{PREFIX}/establishments/{f['establishment_id']}"}
         return f
 
-    def case_view(self, cid: str) -> dict[str, Any]:
-        c = dict(self.cases[cid])
-        c["links"] = {"self": f"{PREFIX}/forms/caseData/{cid}",
-                      "establishment": f"{PREFIX}/establishments/{c['establishment_id']}"}
-        return c
+    def case_view(self, cid: str, *, listed: bool = False) -> dict[str, Any]:
+        """A case as OSHA's samples show it: in a list (Get Case Data by Establishment Id)
+        without establishment id or year; alone with both, the year as ``case_year_reply``
+        says (``sample``: the incident's year + 1, as the Add Case Data sample answers)."""
+        c = self.cases[cid]
+        out: dict[str, Any] = {"id": cid}
+        if not listed:
+            out["establishment_id"] = c["establishment_id"]
+            if self.case_year_reply != "none":
+                out["year_filing_for"] = str(c["_year"] + (self.case_year_reply == "sample"))
+        out.update({k: v for k, v in c.items()
+                    if k not in ("id", "establishment_id", "_year")})
+        out["links"] = {"self": f"{PREFIX}/forms/caseData/{cid}",
+                        "establishment": f"{PREFIX}/establishments/{c['establishment_id']}"}
+        return out
 
     def submission_view(self, sid: str) -> dict[str, Any]:
+        """The Complete Submission sample's shape (``caseData`` only when there are cases)."""
         s = self.submissions[sid]
-        out = {k: v for k, v in s.items() if k != "case_ids"}
-        out["establishment"] = self.establishment_view(s["establishment_id"])
-        out["form300A"] = self.form300a_view(s["form300A_id"])
+        out: dict[str, Any] = {"id": sid, "year_filing_for": s["year_filing_for"],
+                               "establishment": self.establishment_view(s["establishment_id"]),
+                               "form300A": s["form300A"]}
         if s["case_ids"]:
             out["caseData"] = [f"{PREFIX}/forms/caseData/{c}" for c in s["case_ids"]]
-        out["links"] = {"self": f"{PREFIX}/submissions/{sid}",
-                        "establishment": f"{PREFIX}/establishments/{s['establishment_id']}",
-                        "form300A": f"{PREFIX}/forms/form300A/{s['form300A_id']}"}
+        out.update({"created_username": s["created_username"], "time_stamp": s["time_stamp"],
+                    "links": {"self": f"{PREFIX}/submissions/{sid}",
+                              "establishment": f"{PREFIX}/establishments/"
+                                               f"{s['establishment_id']}",
+                              "form300A": f"{PREFIX}/forms/form300A/{s['form300A_id']}"}})
         return out
 
     # -- helpers ---------------------------------------------------------------------------
@@ -135,22 +187,28 @@ class Store:
         return any(e["establishment_name"].strip().casefold() == n
                    for eid, e in self.establishments.items() if eid != but)
 
+    def case_taken(self, eid: str, year: int, number: str, but: str | None = None) -> bool:
+        return any(c["establishment_id"] == eid and c["_year"] == year
+                   and c["case_number"] == number for i, c in self.cases.items() if i != but)
+
     # -- writes: each returns (result or None, errors) -------------------------------------
 
-    def create_establishment(self, body: dict[str, Any]):
+    def create_establishment(self, body: dict[str, Any], eid: str | None = None):
+        body = _strip(body, ("links",))
         errs = _fmt(establishment_errors(body))
         if not errs and self.name_taken(body["establishment_name"]):
+            self.duplicates += 1
             errs = [{"field": "establishment_name", "message": "establishment name already "
                      "exists in this account; establishment names must be unique"}]
         if errs:
             return None, errs
-        eid = self.new_id()
-        self.establishments[eid] = {"id": eid, **_strip(body, ("id", "links"))}
+        eid = eid or self.new_id()
+        self.establishments[eid] = {"id": eid, **body}
         return self.establishment_view(eid), []
 
     def edit_establishment(self, eid: str, body: dict[str, Any]):
         merged = {**self.establishments[eid], **_strip(body, ("id", "links"))}
-        errs = _fmt(establishment_errors(merged))
+        errs = _fmt(establishment_errors(merged, extra_keys=("id",)))
         if not errs and self.name_taken(merged["establishment_name"], but=eid):
             errs = [{"field": "establishment_name", "message": "establishment name already "
                      "exists in this account"}]
@@ -159,31 +217,33 @@ class Store:
         self.establishments[eid] = merged
         return self.establishment_view(eid), []
 
-    def add_form300a(self, body: dict[str, Any]):
+    def add_form300a(self, body: dict[str, Any], fid: str | None = None):
+        body = _strip(body, ("links",))
         eid = self.resolve(body.get("establishment"))
         if eid is None:
             return None, [{"field": "establishment", "message": "establishment not found"}]
         errs = _fmt(form300a_errors(body))
-        year = str(body.get("year_filing_for"))
+        year = str(body.get("year_filing_for")).strip()
         if not errs and any(f["establishment_id"] == eid and f["year_filing_for"] == year
                             for f in self.form300a.values()):
+            self.duplicates += 1
             errs = [{"field": "year_filing_for", "message": "a Form 300A for this "
                      "establishment and year already exists; edit it instead"}]
         if errs:
             return None, errs
-        fid = self.new_id()
+        fid = fid or self.new_id()
         self.form300a[fid] = {"id": fid, "establishment_id": eid,
-                              **_strip(body, ("id", "establishment", "links")),
+                              **_strip(body, ("id", "establishment")),
                               "year_filing_for": year}
         return self.form300a_view(fid), []
 
     def edit_form300a(self, fid: str, body: dict[str, Any]):
         merged = {**self.form300a[fid], **_strip(body, ("id", "establishment", "links",
                                                          "establishment_id"))}
-        errs = _fmt(form300a_errors(merged))
+        errs = _fmt(form300a_errors(merged, extra_keys=("id", "establishment_id")))
         if errs:
             return None, errs
-        merged["year_filing_for"] = str(merged["year_filing_for"])
+        merged["year_filing_for"] = str(merged["year_filing_for"]).strip()
         self.form300a[fid] = merged
         return self.form300a_view(fid), []
 
@@ -194,35 +254,43 @@ class Store:
         if eid is None:
             return None, [{"field": "establishment", "message": "establishment not found"}]
         errs = _fmt(case_errors(body))
-        year = str(body.get("year_of_filing") or body.get("year_filing_for") or "")
-        if not year.isdigit():
-            errs.append({"field": "year_of_filing", "message": "is required"})
+        year = incident_year(body.get("date_of_incident"))
         number = str(body.get("case_number", "")).strip()
-        if not errs and any(c["establishment_id"] == eid and c["year_filing_for"] == year
-                            and c["case_number"] == number for c in self.cases.values()):
+        if not errs and self.case_taken(eid, year, number):
+            self.duplicates += 1
             errs = [{"field": "case_number", "message": f"case number {number} already exists "
                      "for this establishment and year; the case number must be unique"}]
         if errs:
             return None, errs
         cid = self.new_id()
-        fields = _strip(body, ("id", "establishment", "links", "year_of_filing"))
-        self.cases[cid] = {"id": cid, "establishment_id": eid, "year_filing_for": year,
-                           **fields, "case_number": number}
+        self.cases[cid] = {"id": cid, "establishment_id": eid, "_year": year,
+                           **_strip(body, ("id", "establishment")), "case_number": number}
         return self.case_view(cid), []
 
     def edit_case(self, cid: str, body: dict[str, Any]):
         if cid not in self.cases:
             return None, [{"field": "id", "message": f"case data {cid} not found"}]
         errs = _fmt(case_errors(body, edit=True))
+        if not errs and str(body["id"]).strip() != cid:
+            errs = [{"field": "id", "message": f"id {body['id']} is not case data {cid}"}]
         if errs:
             return None, errs
-        self.cases[cid] = {**self.cases[cid], **_strip(body, ("id", "establishment", "links",
-                                                               "establishment_id"))}
+        merged = {**self.cases[cid], **_strip(body, ("id", "establishment"))}
+        merged["_year"] = incident_year(merged.get("date_of_incident"))
+        merged["case_number"] = str(merged["case_number"]).strip()
+        if self.case_taken(merged["establishment_id"], merged["_year"], merged["case_number"],
+                           but=cid):
+            return None, [{"field": "case_number", "message": "case number already exists "
+                           "for this establishment and year"}]
+        self.cases[cid] = merged
         return self.case_view(cid), []
 
     def submit(self, body: dict[str, Any]):
-        eid = str(body.get("establishment_id", ""))
-        year = str(body.get("year_filing_for", ""))
+        errs = _fmt(submission_errors(body))
+        if errs:
+            return None, errs
+        eid = str(body.get("establishment_id", "")).strip()
+        year = str(body.get("year_filing_for", "")).strip()
         if eid not in self.establishments:
             return None, [{"field": "establishment_id", "message": "establishment not found"}]
         form = [i for i, f in self.form300a.items()
@@ -238,12 +306,22 @@ class Store:
         sid = self.new_id()
         self.submissions[sid] = {
             "id": sid, "year_filing_for": year, "establishment_id": eid,
-            "form300A_id": form[0], "change_reason": body.get("change_reason"),
+            "form300A_id": form[0], "form300A": self.form300a_view(form[0]),
+            "change_reason": body.get("change_reason"),
             "case_ids": [i for i, c in self.cases.items()
-                         if c["establishment_id"] == eid and c["year_filing_for"] == year],
+                         if c["establishment_id"] == eid and str(c["_year"]) == year],
             "created_username": "rehearsal", "time_stamp": int(time.time()),
         }
         return self.submission_view(sid), []
+
+
+def _keys(value: Any) -> Any:
+    """The body with every key stripped of surrounding spaces (the seed's ``"id "``)."""
+    if isinstance(value, dict):
+        return {str(k).strip(): _keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_keys(v) for v in value]
+    return value
 
 
 def _strip(body: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
@@ -296,7 +374,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers = {"Retry-After": str(fault.retry_after)} if fault.kind != "500" else {}
                 return self._send(int(fault.kind), body.encode(), headers=headers)
             try:
-                payload = json.loads(raw) if raw else None
+                payload = _keys(json.loads(raw)) if raw else None
             except json.JSONDecodeError:
                 return self._envelope(400, [], [{"message": "body is not valid JSON"}])
             with owner.store.lock:
@@ -355,10 +433,11 @@ class FakeITAServer:
     """The rehearsal server; a context manager that starts and stops it on 127.0.0.1."""
 
     def __init__(self, token: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 *, verbose: bool = False) -> None:
+                 *, verbose: bool = False, link_names: dict[str, str | None] | None = None,
+                 case_year_reply: str = "sample") -> None:
         self.token = token or secrets.token_urlsafe(24)
         self.host, self.port, self.verbose = host, port, verbose
-        self.store = Store()
+        self.store = Store(link_names, case_year_reply)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self._fault_lock = threading.Lock()
@@ -466,7 +545,7 @@ class FakeITAServer:
     def _get_cases_of(self, _p, eid):
         if eid not in self.store.establishments:
             return 404, [], [{"message": f"establishment {eid} not found"}]
-        return 200, [self.store.case_view(i) for i, c in self.store.cases.items()
+        return 200, [self.store.case_view(i, listed=True) for i, c in self.store.cases.items()
                      if c["establishment_id"] == eid], []
 
     def _get_case(self, _p, cid):
@@ -485,26 +564,42 @@ class FakeITAServer:
         return self._one(self.store.submissions, sid, self.store.submission_view)
 
 
-def _fault_arg(text: str) -> Fault:
-    """KIND[:METHOD[:PATH[:TIMES]]], e.g. ``503:POST:/forms/caseData:2``."""
+def _fault_arg(text: str, delay: float = LONG_DELAY) -> Fault:
+    """KIND[:METHOD[:PATH[:TIMES[:SECONDS]]]], e.g. ``503:POST:/forms/caseData:2`` or
+    ``delay:POST:/submissions:1:90``; a ``delay`` without SECONDS waits ``delay``."""
     parts = text.split(":")
     method = parts[1].upper() if len(parts) > 1 and parts[1] else None
     path = parts[2] if len(parts) > 2 and parts[2] else None
-    times = int(parts[3]) if len(parts) > 3 else 1
-    return Fault(parts[0], method=method, path=path, times=times, delay=5.0)
+    times = int(parts[3]) if len(parts) > 3 and parts[3] else 1
+    seconds = float(parts[4]) if len(parts) > 4 and parts[4] else delay
+    return Fault(parts[0], method=method, path=path, times=times, delay=seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m oshakit.ita.fake_server",
-                                description="Rehearsal ITA API server on 127.0.0.1.")
+                                description="Rehearsal ITA API server on 127.0.0.1, answering "
+                                            "in the shapes of OSHA's documents.")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--fault", action="append", default=[], type=_fault_arg,
-                   help="inject a fault: KIND[:METHOD[:PATH[:TIMES]]], KIND one of "
-                        + ", ".join(FAULT_KINDS))
+    p.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                   help="inject a fault: KIND[:METHOD[:PATH[:TIMES[:SECONDS]]]], KIND one of "
+                        + ", ".join(FAULT_KINDS) + "; e.g. delay:POST:/forms/caseData")
+    p.add_argument("--delay", type=float, default=LONG_DELAY, metavar="SECONDS",
+                   help="how long a 'delay' fault without SECONDS holds the answer (default "
+                        f"{LONG_DELAY:g} s: longer than the client's {DEFAULT_TIMEOUT[1]:g} s "
+                        "read timeout, so the client times out after the object was saved)")
+    p.add_argument("--case-year", choices=CASE_YEAR_REPLIES, default="sample",
+                   help="year_filing_for in single-case answers: 'sample' the incident's year "
+                        "+ 1 as OSHA's Add Case Data sample answers (default), 'incident', "
+                        "or 'none'")
     args = p.parse_args(argv)
+    try:
+        faults = [_fault_arg(f, args.delay) for f in args.fault]
+    except ValueError as exc:
+        p.error(str(exc))
     token = os.environ.get("OSHAKIT_ITA_TOKEN") or None
-    server = FakeITAServer(token=token, port=args.port, verbose=True).start()
-    server.inject(*args.fault)
+    server = FakeITAServer(token=token, port=args.port, verbose=True,
+                           case_year_reply=args.case_year).start()
+    server.inject(*faults)
     print(f"fake ITA API at {server.base_url}")
     if token is None:
         print("rehearsal token (fake, not an OSHA token): export OSHAKIT_ITA_TOKEN="

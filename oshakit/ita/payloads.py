@@ -1,9 +1,12 @@
 """JSON request bodies for the ITA API, built from the ITA frames of ``oshakit.ita.export``.
 
 The 300A frame row gives the establishment body and the Form 300A body, each case-data row
-one case body (the CSV columns with ``establishment: {id | establishment_name}`` in place of
-``establishment_name``). Missing values are left out. ``payload_hash`` is the fingerprint the
-ledger keeps to tell changed data from unchanged.
+one case body: exactly the fields of OSHA's v1.3 case-data dictionary
+(:data:`oshakit.ita.rules.CASE_FIELDS`) with ``establishment: {id | establishment_name}``;
+the frame's ``establishment_name`` and ``year_of_filing`` columns (CSV only) are not sent,
+since the server assigns the year. Missing values are left out, whatever form pandas gave
+them (None, NaN, NA, NaT, or the text ``nan`` of an ``astype(str)``). ``payload_hash`` is the
+fingerprint the ledger keeps to tell changed data from unchanged.
 """
 
 from __future__ import annotations
@@ -16,31 +19,29 @@ from typing import Any
 
 import pandas as pd
 
-from oshakit.ita.rules import FORM300A_NUMBERS
-
-CASE_FIELDS = (
-    "case_number", "job_title", "date_of_incident", "incident_location",
-    "incident_description", "incident_outcome", "dafw_num_away", "djtr_num_tr",
-    "type_of_incident", "date_of_birth", "date_of_hire", "sex", "treatment_facility_type",
-    "treatment_in_patient", "time_started_work", "time_of_incident", "time_unknown",
-    "nar_before_incident", "nar_what_happened", "nar_injury_illness", "nar_object_substance",
-    "date_of_death",
+from oshakit.ita.rules import (
+    CASE_DATES,
+    CASE_FIELDS,
+    CASE_INTS,
+    FORM300A_NUMBERS,
+    as_int,
+    is_missing,
 )
-CASE_INTS = ("incident_outcome", "dafw_num_away", "djtr_num_tr", "type_of_incident",
-             "treatment_facility_type", "treatment_in_patient", "time_unknown")
+
+CASE_DATA_POLICIES = ("auto", "all", "none")
+#: ITA size codes of 100 or more employees: today's rule for sending case data.
+CASE_DATA_SIZES = (22, 3)
 
 
 def clean(value: Any) -> Any:
-    """A JSON-ready scalar: None for every missing value, numpy scalars unwrapped."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    """A JSON-ready scalar: None for every missing value, numpy scalars unwrapped, text
+    stripped."""
+    if is_missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return value.strip()
     return value
 
 
@@ -72,20 +73,29 @@ def establishment_ref(name: str, establishment_id: str | None = None) -> dict[st
     return {"id": str(establishment_id), **ref} if establishment_id else ref
 
 
+def _str(value: Any) -> str | None:
+    """Text for a code field (EIN, ZIP, NAICS, state, case number): never a number."""
+    value = clean(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
+
+
 def establishment_body(row: dict[str, Any]) -> dict[str, Any]:
-    """Create/edit-establishment body from one 300A frame row."""
+    """Create/edit-establishment body from one 300A frame row: ``company``, ``address`` and
+    ``naics`` nested as OSHA's API has them; a blank optional field is left out."""
     return _drop_none({
         "establishment_name": clean(row.get("establishment_name")),
-        "ein": clean(row.get("ein")),
+        "ein": _str(row.get("ein")),
         "company": {"company_name": clean(row.get("company_name"))},
         "address": {
             "street": clean(row.get("street_address")),
             "city": clean(row.get("city")),
-            "state": clean(row.get("state")),
-            "zip": clean(row.get("zip")),
+            "state": _str(row.get("state")),
+            "zip": _str(row.get("zip")),
         },
         "naics": {
-            "naics_code": clean(row.get("naics_code")),
+            "naics_code": _str(row.get("naics_code")),
             "industry_description": clean(row.get("industry_description")),
         },
         "size": _int(row.get("size")),
@@ -107,15 +117,13 @@ def form300a_body(row: dict[str, Any], establishment_id: str | None = None) -> d
 
 
 def case_body(row: dict[str, Any], establishment_id: str | None = None) -> dict[str, Any]:
-    """Add-case-data body from one case-data frame row."""
+    """Add-case-data body from one case-data frame row: the data dictionary's fields only."""
     body: dict[str, Any] = {
         "establishment": establishment_ref(clean(row["establishment_name"]), establishment_id),
-        "year_of_filing": _int(row.get("year_of_filing")),
     }
     for f in CASE_FIELDS:
         body[f] = _int(row.get(f)) if f in CASE_INTS else clean(row.get(f))
-    if body["case_number"] is not None:
-        body["case_number"] = str(body["case_number"])
+    body["case_number"] = _str(row.get("case_number"))
     return _drop_none(body)
 
 
@@ -132,20 +140,38 @@ def payload_hash(body: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted keys (stripped, as OSHA's samples sometimes pad them) -> present values."""
+    out: dict[str, Any] = {}
     for k, v in d.items():
+        key = f"{prefix}{str(k).strip()}"
         if isinstance(v, dict):
-            out.update(_flat(v, f"{prefix}{k}."))
-        elif v is not None and str(v).strip():
-            out[prefix + k] = str(v).strip()
+            out.update(_flat(v, f"{key}."))
+        elif not is_missing(v):
+            out[key] = v
     return out
 
 
+def same_value(name: str, a: Any, b: Any) -> bool:
+    """Equal as ITA means it: numbers by value (``"1"`` is 1), dates by day (``07/18/2022``
+    is ``07-18-2022``), text once stripped; a missing value equals only a missing one."""
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
+    if name.rsplit(".", 1)[-1] in CASE_DATES:
+        a, b = str(a).strip().replace("-", "/"), str(b).strip().replace("-", "/")
+        return a == b
+    ia, ib = as_int(a), as_int(b)
+    if ia is not None and ib is not None:
+        return ia == ib
+    return str(a).strip() == str(b).strip()
+
+
 def differences(desired: dict[str, Any], held: dict[str, Any]) -> list[str]:
-    """Fields whose value in ``desired`` differs from what the server holds."""
-    want, have = _flat(content(desired)), _flat(held)
-    return sorted(k for k, v in want.items() if have.get(k) != v)
+    """Fields of ``desired`` (its data and change reason, not its references) whose value
+    differs from what the server holds."""
+    want = _flat({k: v for k, v in desired.items() if k not in ("establishment", "id")})
+    have = _flat(held)
+    return sorted(k for k, v in want.items() if not same_value(k, v, have.get(k)))
 
 
 @dataclass
@@ -170,6 +196,23 @@ class EstablishmentPlan:
         })
 
 
+def sends_case_data(policy: str, size: Any, due: bool | None = None) -> bool:
+    """Whether an establishment's case data (Forms 300 and 301) is sent: ``all`` always,
+    ``none`` never; ``auto`` follows ``due`` (OSHA's filing duty, computed elsewhere) when it
+    is known, else today's rule: 100 or more employees (ITA size 22 or 3)."""
+    if policy not in CASE_DATA_POLICIES:
+        raise ValueError(f"case data policy must be one of {CASE_DATA_POLICIES}, not {policy!r}")
+    if policy != "auto":
+        return policy == "all"
+    if due is not None:
+        return bool(due)
+    return as_int(size) in CASE_DATA_SIZES
+
+
+def _year_rows(frame: pd.DataFrame, column: str, year: int) -> pd.DataFrame:
+    return frame[pd.to_numeric(frame[column], errors="coerce") == year]
+
+
 def plans(
     form300a: pd.DataFrame,
     case_data: pd.DataFrame,
@@ -177,25 +220,26 @@ def plans(
     *,
     codes: dict[str, str] | None = None,
     case_data_policy: str = "auto",
+    case_data_due: dict[str, bool] | None = None,
 ) -> list[EstablishmentPlan]:
-    """One plan per 300A row of ``year``. ``case_data_policy``: ``auto`` sends case data for
-    establishments of 100 or more employees (size 22 or 3), ``all`` for every one, ``none``
-    for none."""
-    codes = codes or {}
-    rows = form300a[form300a["year_filing_for"].astype("Int64") == year]
+    """One plan per 300A row of ``year``; the cases are the case-data rows of that year.
+    Whether each sends its case data: :func:`sends_case_data` with ``case_data_due`` looked
+    up by establishment code, else by name."""
+    codes, due = codes or {}, case_data_due or {}
+    rows = _year_rows(form300a, "year_filing_for", year)
     by_name: dict[str, list[dict[str, Any]]] = {}
     if len(case_data):
-        cd = case_data[case_data["year_of_filing"].astype("Int64") == year]
-        for rec in cd.to_dict("records"):
+        for rec in _year_rows(case_data, "year_of_filing", year).to_dict("records"):
             by_name.setdefault(str(clean(rec["establishment_name"])), []).append(case_body(rec))
     out = []
     for rec in rows.to_dict("records"):
         name = str(clean(rec["establishment_name"]))
-        size = _int(rec.get("size"))
-        send = case_data_policy == "all" or (case_data_policy == "auto" and size in (22, 3))
+        code = codes.get(name)
+        flag = due.get(code) if code is not None and code in due else due.get(name)
         out.append(EstablishmentPlan(
-            name=name, code=codes.get(name), year=year,
+            name=name, code=code, year=year,
             establishment=establishment_body(rec), form300a=form300a_body(rec),
-            cases=by_name.get(name, []), send_cases=send,
+            cases=by_name.get(name, []),
+            send_cases=sends_case_data(case_data_policy, rec.get("size"), flag),
         ))
     return out

@@ -6,10 +6,20 @@ submission. Every round first *surveys* the server with reads only and computes 
 still needed from what the server holds, so an interrupted run, a lost answer or a timed-out
 POST never leads to a second copy: the next round sends only what is missing.
 
+A case ITA holds is identified by (establishment, log year, case number). Its log year is
+the year of its ``date_of_incident`` (:func:`oshakit.ita.client.case_year`): case numbers
+restart each year, and OSHA's answers either carry no year (Get Case Data by Establishment
+Id) or one whose meaning cannot be relied on. A case of another year is never edited. A case
+ITA holds for the year that is no longer on the log stops that establishment (OSHA's API
+cannot delete it) unless ``keep_removed_cases`` acknowledges it.
+
 The ledger (:mod:`ledger`) records every write before and after it is sent. A year whose
-data hash equals the last completed submission's sends nothing; changed data is edited and
-re-submitted with a ``change_reason``. Without a client (dry run) only the gates run and the
-exact payloads are saved under ``out_dir/payloads/YEAR/``.
+data hash equals the last completed submission's sends nothing (after one authenticated
+read that checks the token); changed data is edited and re-submitted with a
+``change_reason``. Without the ledger, the state is derived from the server: the year's last
+submission is compared with what ITA holds now (its 300A and its list of cases), so an edit
+that was never re-submitted is found and re-submitted. Without a client (dry run) only the
+gates run and the exact payloads are saved under ``out_dir/payloads/YEAR/``.
 """
 
 from __future__ import annotations
@@ -30,38 +40,57 @@ from oshakit.ita.client import (
     ServerUnavailable,
     TokenRejected,
     UncertainWrite,
+    UnexpectedAnswer,
     case_outcomes,
+    case_year,
+    link_ids,
+    link_list,
+    osha_host,
+    record_id,
 )
+from oshakit.ita.client import field as answer_field
 from oshakit.ita.gates import GateReport, run_gates
 from oshakit.ita.ledger import HeldState, Ledger, exclusive
+from oshakit.ita.rules import FORM300A_NUMBERS, as_int
 from oshakit.result import Result
 
 MAX_ROUNDS = 6
 MODES = ("dry-run", "sandbox", "live", "rehearsal")
+ITA_WEB = "https://www.osha.gov/injuryreporting"
+#: The 300A fields compared with a submission's record of it (``change_reason`` included:
+#: the kit writes the new reason into the 300A before it edits anything else).
+FORM300A_DATA = ("no_injuries_illnesses", *FORM300A_NUMBERS, "change_reason")
 
 
 @dataclass
 class ITAInputs:
-    """What the workflow needs: the ITA frames of one year plus what the gates read."""
+    """What the workflow needs: the ITA frames of one year plus what the gates read.
+
+    ``case_data_due`` (establishment code or name -> bool) says which establishments must
+    send case data (OSHA's filing duty, computed elsewhere); where it has no entry,
+    ``--case-data auto`` falls back to 100 or more employees."""
 
     year: int
     form300a: pd.DataFrame  # oshakit.ita.export.form300a_frame
     case_data: pd.DataFrame  # oshakit.ita.export.case_data_frame
     codes: dict[str, str] = field(default_factory=dict)  # establishment_name -> code
-    checks: pd.DataFrame | None = None  # oshakit.summary.ita_checks
+    checks: pd.DataFrame | None = None  # oshakit.ita.rules.ita_checks
     exceptions: pd.DataFrame | None = None  # rec.exceptions
     employees: pd.DataFrame | None = None  # bundle employees frame (names for the PII scan)
     case_pii: pd.DataFrame | None = None  # per case: employee, address, birth, providers
+    case_data_due: dict[str, bool] | None = None  # establishment code -> 1904.41 duty
+    not_due: dict[str, str] = field(default_factory=dict)  # code -> why no 300A is due
 
 
 @dataclass
 class EstablishmentOutcome:
     name: str
     code: str | None
-    status: str  # dry-run | unchanged | updated | submitted | resubmitted | failed
+    status: str  # dry-run | unchanged | updated | submitted | resubmitted | failed | not due
     writes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     requests: int = 0
+    note: str = ""
 
 
 @dataclass
@@ -78,13 +107,15 @@ class SubmitResult:
         return self.gates.ok and all(o.status != "failed" for o in self.outcomes)
 
     def table(self) -> pd.DataFrame:
-        """One row per establishment: what happened, the writes sent, errors, requests."""
+        """One row per establishment: what happened, the writes sent, errors, requests, and
+        a note (why an establishment that owes nothing was not filed)."""
         return pd.DataFrame([{"establishment_name": o.name, "establishment_code": o.code,
                               "status": o.status, "writes": "; ".join(o.writes),
-                              "errors": "; ".join(o.errors), "requests": o.requests}
+                              "errors": "; ".join(o.errors), "requests": o.requests,
+                              "note": o.note}
                              for o in self.outcomes],
                             columns=["establishment_name", "establishment_code", "status",
-                                     "writes", "errors", "requests"])
+                                     "writes", "errors", "requests", "note"])
 
     def payload_table(self) -> pd.DataFrame:
         """The saved payload files: establishment folder, file, objects, path."""
@@ -108,6 +139,13 @@ def inputs_from_result(result: Result) -> ITAInputs:
         raise ITAError("ITA submissions are for one year: compute the result for a year")
     summaries = result.summaries
     s = summaries[summaries["year"] == year]
+    duty = result.duty[result.duty["year"] == year] if len(result.duty) else result.duty
+    due = {str(c): bool(d) for c, d in zip(duty.get("establishment_code", []),
+                                           duty.get("case_data_due", []), strict=True)
+           if not pd.isna(d)}
+    not_due = {str(r["establishment_code"]): f"no Form 300A is due: {r['reasons']}"
+               for r in duty.to_dict("records")
+               if not pd.isna(r["form300a_due"]) and not r["form300a_due"]}
     return ITAInputs(
         year=year,
         form300a=form300a_frame(summaries, year),
@@ -121,28 +159,43 @@ def inputs_from_result(result: Result) -> ITAInputs:
                             dict(zip(s["establishment_code"].astype("str"),
                                      s["establishment_name"].astype("str"), strict=True)),
                             result.people),
+        case_data_due=due,
+        not_due=not_due,
     )
 
 
-def client_for(mode: str, base_url: str | None = None, **options: Any) -> ITAClient | None:
-    """The client for a mode: none for ``dry-run``; OSHA's sandbox or production; or the
-    rehearsal server at ``base_url``. The token is read from the environment here."""
+def target_url(mode: str, base_url: str | None = None) -> str | None:
+    """The API a mode sends to: none for ``dry-run``; OSHA's preview host for ``sandbox``,
+    production for ``live``; ``base_url`` for ``rehearsal``, which may not be any osha.gov
+    host (read by meaning: scheme, case, ``www.``, port and path do not matter)."""
     from oshakit.ita.client import PRODUCTION_URL, SANDBOX_URL
-    from oshakit.ita.token import load_token
 
     if mode not in MODES:
         raise ITAError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "dry-run":
         return None
-    if mode == "rehearsal":
-        if not base_url:
-            raise ITAError("mode 'rehearsal' needs the base URL of the rehearsal server")
-        if base_url.rstrip("/") == PRODUCTION_URL:
-            raise ITAError("sending to OSHA's production ITA needs --live (mode 'live')")
-        url = base_url
-    else:
-        url = SANDBOX_URL if mode == "sandbox" else PRODUCTION_URL
-    return ITAClient(url, load_token(), **options)
+    if mode == "sandbox":
+        return SANDBOX_URL
+    if mode == "live":
+        return PRODUCTION_URL
+    if not base_url:
+        raise ITAError("mode 'rehearsal' needs the base URL of the rehearsal server")
+    kind = osha_host(base_url)
+    if kind == "production":
+        raise ITAError(f"{base_url} is OSHA's production ITA: sending there needs --live "
+                       "(mode 'live'), never --base-url")
+    if kind == "sandbox":
+        raise ITAError(f"{base_url} is OSHA's sandbox: use --sandbox (mode 'sandbox')")
+    return base_url
+
+
+def client_for(mode: str, base_url: str | None = None, **options: Any) -> ITAClient | None:
+    """The client for a mode (:func:`target_url`). The token is read from the environment
+    here."""
+    from oshakit.ita.token import load_token
+
+    url = target_url(mode, base_url)
+    return None if url is None else ITAClient(url, load_token(), **options)
 
 
 def run_submission(
@@ -154,12 +207,14 @@ def run_submission(
     establishments: list[str] | None = None,
     change_reason: str | None = None,
     case_data_policy: str = "auto",
+    keep_removed_cases: bool = False,
 ) -> SubmitResult:
     """:func:`submit` in one of :data:`MODES` (what the CLI and the notebook call)."""
     client = client_for(mode, base_url)
     try:
         return submit(inputs, out_dir, client=client, establishments=establishments,
-                      change_reason=change_reason, case_data_policy=case_data_policy)
+                      change_reason=change_reason, case_data_policy=case_data_policy,
+                      keep_removed_cases=keep_removed_cases)
     finally:
         if client is not None:
             client.close()
@@ -194,39 +249,51 @@ def submit(
     establishments: list[str] | None = None,
     change_reason: str | None = None,
     case_data_policy: str = "auto",
+    keep_removed_cases: bool = False,
 ) -> SubmitResult:
     """Gate, save and (with a ``client``) send the year's filings; see the module docstring.
 
     ``establishments`` selects by code or name. Raises :class:`GateRefused` before sending
     anything when a gate refuses (a dry run reports the refusals instead of raising).
+    ``keep_removed_cases`` acknowledges that cases ITA holds for the year but the log no
+    longer has stay in ITA (the API cannot delete them); without it they stop their
+    establishment.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plans = pl.plans(inputs.form300a, inputs.case_data, inputs.year, codes=inputs.codes,
-                     case_data_policy=case_data_policy)
-    if establishments:
+                     case_data_policy=case_data_policy, case_data_due=inputs.case_data_due)
+    not_filed: list[EstablishmentOutcome] = []
+    if establishments:  # asked for by name or code: filed even when nothing is due
         wanted = set(establishments)
         plans = [p for p in plans if p.name in wanted or p.code in wanted]
         missing = wanted - {p.name for p in plans} - {p.code for p in plans}
         if missing:
             raise ITAError(f"no 300A for {inputs.year} for: {', '.join(sorted(missing))}")
+    else:  # 1904.41: an establishment that owes no 300A gets a note, not a filing
+        not_filed = [EstablishmentOutcome(p.name, p.code, "not due", note=inputs.not_due[p.code])
+                     for p in plans if p.code in inputs.not_due]
+        plans = [p for p in plans if p.code not in inputs.not_due]
     gates = run_gates(plans, checks=inputs.checks, exceptions=inputs.exceptions,
-                      employees=inputs.employees, case_pii=inputs.case_pii)
+                      employees=inputs.employees, case_pii=inputs.case_pii,
+                      change_reason=change_reason)
     gates.write(out)
     payload_dir = save_payloads(plans, out)
     result = SubmitResult("dry-run" if client is None else "send",
                           None if client is None else client.base_url, inputs.year, gates,
                           payload_dir)
+    result.outcomes = list(not_filed)
     if client is None:
-        result.outcomes = [EstablishmentOutcome(p.name, p.code, "dry-run") for p in plans]
+        result.outcomes += [EstablishmentOutcome(p.name, p.code, "dry-run") for p in plans]
         return result
     gates.raise_if_refused()
     with exclusive(out):
         ledger = Ledger(out)
+        client.probe()  # a wrong token stops here, even when the ledger says all is done
         for p in plans:
             before = client.requests_sent
             try:
-                outcome = _Filer(client, ledger, p, change_reason).run()
+                outcome = _Filer(client, ledger, p, change_reason, keep_removed_cases).run()
             except (TokenRejected, ServerUnavailable):
                 raise  # every other establishment would fail the same way
             except ITAError as exc:  # this establishment stops here; the others go on
@@ -238,27 +305,38 @@ def submit(
 
 @dataclass
 class _Survey:
+    """What the server holds for one establishment-year, read before any write."""
+
     establishment: dict[str, Any] | None = None
     form300a: dict[str, Any] | None = None
-    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
-    submissions: list[str] = field(default_factory=list)
+    form_links_known: bool = True  # the establishment's answer names its 300A links
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # this year's, by number
+    cases_listed: bool = False
+    submissions: list[str] = field(default_factory=list)  # this year's, oldest first
+    latest: dict[str, Any] | None = None  # the year's last submission, as the server has it
+    submissions_known: bool = True
 
 
-def _ids(links: Any) -> list[str]:
-    if isinstance(links, str):
-        links = [links]
-    return [str(x).rstrip("/").rsplit("/", 1)[-1] for x in links or []]
+def _when(sub: dict[str, Any], sid: str) -> tuple[float, int]:
+    stamp = answer_field(sub, "time_stamp")
+    try:
+        t = float(stamp)
+    except (TypeError, ValueError):
+        t = 0.0
+    return t, as_int(sid) or 0
 
 
 class _Filer:
     """Files one establishment-year against one target."""
 
     def __init__(self, client: ITAClient, ledger: Ledger, plan: pl.EstablishmentPlan,
-                 change_reason: str | None) -> None:
+                 change_reason: str | None, keep_removed_cases: bool = False) -> None:
         self.c, self.ledger, self.p, self.reason = client, ledger, plan, change_reason
+        self.keep_removed = keep_removed_cases
         self.target = client.base_url
         self.outcome = EstablishmentOutcome(plan.name, plan.code, "unchanged")
         self.saved: dict[tuple[str, str], str | None] = {}  # (object, key) -> hash, this run
+        self.refused_as_existing: set[tuple[str, str]] = set()
 
     def _state(self) -> HeldState:
         return self.ledger.state(self.target, self.p.year, self.p.name)
@@ -266,9 +344,17 @@ class _Filer:
     def _log(self, **kw: Any) -> dict[str, Any]:
         return {"target": self.target, "year": self.p.year, "establishment": self.p.name, **kw}
 
+    def _vouched(self, st: HeldState) -> bool:
+        """The ledger says the server holds this very data, submitted."""
+        return st.submitted_fingerprint == self.p.fingerprint and not st.dirty
+
+    def _note(self, text: str) -> None:
+        if text not in self.outcome.writes:
+            self.outcome.writes.append(text)
+
     def run(self) -> EstablishmentOutcome:
         st = self._state()
-        if st.submitted_fingerprint == self.p.fingerprint and not st.dirty and not st.pending:
+        if self._vouched(st) and not st.pending:
             self.outcome.status = "unchanged"
             return self.outcome
         for _ in range(MAX_ROUNDS):
@@ -299,58 +385,123 @@ class _Filer:
     def _survey(self, st: HeldState) -> _Survey:
         s = self._read_server(st)
         for e in st.pending:  # what the server holds is now recorded by the found lines
-            if e.get("object") != "submission":
-                self.ledger.outcome(e["entry"], "checked")
+            obj = e.get("object")
+            if obj == "submission":
+                continue
+            if obj == "form300A" and s.form300a is None and not s.form_links_known:
+                continue  # the server's answer cannot show it: stays open (see _actions)
+            self.ledger.outcome(e["entry"], "checked")
         return s
+
+    def _unexpected(self, what: str) -> UnexpectedAnswer:
+        return UnexpectedAnswer(
+            f"{self.p.name}: {what}; the kit cannot tell what ITA holds for {self.p.year}, so "
+            f"it sends nothing more for this establishment. Check it in the ITA web "
+            f"application ({ITA_WEB}) and report the answer's shape to the kit's maintainers")
 
     def _read_server(self, st: HeldState) -> _Survey:
         s = _Survey()
-        p, year = self.p, str(self.p.year)
+        p = self.p
         est = self.c.get_establishment(st.establishment_id) if st.establishment_id else None
         if est is None:
             name = p.name.strip().casefold()
             est = next((e for e in self.c.list_establishments()
-                        if str(e.get("establishment_name", "")).strip().casefold() == name), None)
+                        if str(answer_field(e, "establishment_name", "")).strip().casefold()
+                        == name), None)
             if est is None:
                 return s
-            self.ledger.found(**self._log(obj="establishment", key=p.name, ids=[str(est["id"])],
+            if record_id(est) is None:
+                raise self._unexpected("ITA listed the establishment without an id")
+            self.ledger.found(**self._log(obj="establishment", key=p.name, ids=[record_id(est)],
                                           payload_hash=None))
-        s.establishment = est
-        eid = str(est["id"])
-        links = est.get("links") or {}
-        form_ids = list(dict.fromkeys(
-            ([st.form300a_id] if st.form300a_id else []) + _ids(links.get("form300A"))))
+        eid = record_id(est)
+        if eid is None:
+            raise self._unexpected("ITA's answer for the establishment has no id")
+        s.establishment = {**est, "id": eid}
+        self._read_form300a(s, st, est)
+        if p.send_cases or st.cases:
+            self._read_cases(s, st, eid)
+        self._read_submissions(s, st, est)
+        return s
+
+    def _read_form300a(self, s: _Survey, st: HeldState, est: dict[str, Any]) -> None:
+        linked = link_ids(est, "form300A")
+        s.form_links_known = linked is not None
+        form_ids = list(dict.fromkeys(([st.form300a_id] if st.form300a_id else [])
+                                      + (linked or [])))
         for fid in form_ids:
             form = self.c.get_form300a(fid)
-            if form is not None and str(form.get("year_filing_for")) == year:
-                s.form300a = form
+            if form is None:
+                continue
+            year = as_int(answer_field(form, "year_filing_for"))
+            if year is None:
+                raise self._unexpected(f"ITA's Form 300A {fid} carries no year_filing_for")
+            if year == self.p.year:
+                s.form300a = {**form, "id": record_id(form) or fid}
                 if fid != st.form300a_id:
-                    self.ledger.found(**self._log(obj="form300A", key=p.name, ids=[fid]))
-                break
-        if p.send_cases or st.cases:
-            for case in self.c.case_data_for_establishment(eid):
-                if str(case.get("year_filing_for", year)) == year:
-                    number = str(case.get("case_number"))
-                    s.cases[number] = case
-                    if st.cases.get(number, (None,))[0] != str(case["id"]):
-                        self.ledger.found(**self._log(obj="caseData", key=number,
-                                                      ids=[str(case["id"])]))
-            for number, (cid, _h) in st.cases.items():  # recorded but not listed: ask by id
-                if number not in s.cases:
-                    case = self.c.get_case_data(cid)
-                    if case is not None and str(case.get("case_number")) == number:
-                        s.cases[number] = case
-        # submissions the ledger recorded, plus any new one the establishment links to
-        s.submissions = [x["id"] for x in st.submissions]
-        known = set(s.submissions)
+                    self.ledger.found(**self._log(obj="form300A", key=self.p.name, ids=[fid]))
+                return
+
+    def _read_cases(self, s: _Survey, st: HeldState, eid: str) -> None:
+        p = self.p
+        s.cases_listed = True
+        unknown_year: list[str] = []
+        for case in self.c.case_data_for_establishment(eid):
+            number, cid = answer_field(case, "case_number"), record_id(case)
+            if number is None or cid is None:
+                raise self._unexpected("ITA listed a case without its case_number or id")
+            number = str(number).strip()
+            year = case_year(case)
+            if year is None:
+                unknown_year.append(number)
+                continue
+            if year != p.year:
+                continue  # another year's case: the same number may be reused; never touched
+            if number in s.cases:
+                raise ITAError(
+                    f"{p.name}: ITA holds two cases numbered {number} for {p.year} (ids "
+                    f"{record_id(s.cases[number])} and {cid}); remove the extra one in the ITA "
+                    f"web application ({ITA_WEB}), then run again")
+            s.cases[number] = {**case, "id": cid}
+            if st.cases.get(number, (None,))[0] != cid:
+                self.ledger.found(**self._log(obj="caseData", key=number, ids=[cid]))
+        for number, (cid, _h) in st.cases.items():  # recorded but not listed: ask by id
+            if number not in s.cases:
+                case = self.c.get_case_data(cid)
+                if case is not None and str(answer_field(case, "case_number", "")).strip() \
+                        == number and case_year(case) == p.year:
+                    s.cases[number] = {**case, "id": record_id(case) or cid}
+        ours = {c["case_number"] for c in p.cases} | set(st.cases)
+        clash = sorted(set(unknown_year) & ours)
+        if clash:
+            raise self._unexpected(f"ITA holds case(s) {', '.join(clash)} with no usable "
+                                   "date_of_incident or year")
+        if unknown_year:
+            self._note(f"ITA holds case(s) {', '.join(sorted(unknown_year))} of no known year "
+                       "(not touched)")
+
+    def _read_submissions(self, s: _Survey, st: HeldState, est: dict[str, Any]) -> None:
+        p = self.p
+        linked = link_ids(est, "submissions")
+        s.submissions_known = linked is not None
+        known = [x["id"] for x in st.submissions]
+        found: list[tuple[tuple[float, int], str, dict[str, Any]]] = []
+        for sid in dict.fromkeys(known + (linked or [])):
+            sub = self.c.get_submission(sid)
+            if sub is None:
+                continue
+            year = as_int(answer_field(sub, "year_filing_for"))
+            if year is None:
+                raise self._unexpected(f"ITA's submission {sid} carries no year_filing_for")
+            if year == p.year:
+                found.append((_when(sub, sid), sid, sub))
+        found.sort(key=lambda x: x[0])
+        s.submissions = [sid for _, sid, _ in found]
+        s.latest = found[-1][2] if found else None
         pending_sub = [e for e in st.pending if e.get("object") == "submission"]
-        for sid in _ids(links.get("submissions")):
+        for sid in s.submissions:
             if sid in known:
                 continue
-            sub = self.c.get_submission(sid)
-            if sub is None or str(sub.get("year_filing_for")) != year:
-                continue
-            s.submissions.append(sid)
             # a submission we sent whose answer was lost: it carries that send's fingerprint
             mine = next((e for e in pending_sub if sid not in e.get("known_submissions", [])),
                         None)
@@ -360,16 +511,20 @@ class _Filer:
             if mine:
                 self.ledger.outcome(mine["entry"], "done", ids=[sid])
                 pending_sub.remove(mine)
-        for e in pending_sub:  # sent, but the server holds no new submission: not saved
-            self.ledger.outcome(e["entry"], "failed", errors=["not found on the server"])
-        return s
+        if s.submissions_known:
+            for e in pending_sub:  # sent, but the server holds no new submission: not saved
+                self.ledger.outcome(e["entry"], "failed", errors=["not found on the server"])
+
+    # -- decisions -------------------------------------------------------------------------
 
     def _missing(self, obj: str, key: str) -> bool:
         """True when the object must be created; an error when this run already created it
-        and the server does not show it (creating it again could make a second copy)."""
-        if (obj, key) in self.saved:
-            raise ITAError(f"{self.p.name}: {obj} {key} was saved in this run but the server "
-                           "does not show it; stopping rather than risk a second copy")
+        (or the server refused it as existing) and the server does not show it: creating it
+        again could make a second copy."""
+        if (obj, key) in self.saved or (obj, key) in self.refused_as_existing:
+            raise ITAError(f"{self.p.name}: {obj} {key} was saved (or said to exist) but the "
+                           "server's answers do not show it; stopping rather than risk a "
+                           "second copy")
         return True
 
     def _changed(self, obj: str, key: str, desired: dict[str, Any], held: dict[str, Any],
@@ -380,11 +535,45 @@ class _Filer:
         if not diff:
             return False
         if self.saved.get((obj, key)) == pl.payload_hash(desired):
-            note = f"{obj} {key}: the server shows {', '.join(diff)} differently after the edit"
-            if note not in self.outcome.writes:
-                self.outcome.writes.append(note)
+            self._note(f"{obj} {key}: the server shows {', '.join(diff)} differently after "
+                       "the edit")
             return False
         return True
+
+    def _stale(self, s: _Survey) -> bool:
+        """The year's last submission is older than what ITA holds now: its 300A differs
+        from the current one, or its cases are not the year's cases (an edit made after it,
+        never re-submitted)."""
+        if s.latest is None or s.form300a is None:
+            return False
+        form = answer_field(s.latest, "form300A")
+        if not isinstance(form, dict):
+            raise self._unexpected(f"ITA's submission {s.submissions[-1]} has no form300A")
+        if any(not pl.same_value(f, answer_field(form, f), answer_field(s.form300a, f))
+               for f in FORM300A_DATA):
+            return True
+        if s.cases_listed:
+            sent = answer_field(s.latest, "caseData")
+            ids = set(link_list(sent)) if sent is not None else set()
+            if ids != {str(c["id"]) for c in s.cases.values()}:
+                return True
+        return False
+
+    def _removed(self, s: _Survey) -> None:
+        p = self.p
+        removed = sorted(set(s.cases) - {c["case_number"] for c in p.cases})
+        if not removed:
+            return
+        listed = ", ".join(removed)
+        if self.keep_removed:
+            self._note(f"kept in ITA though no longer on the log (acknowledged): {listed}")
+            return
+        raise ITAError(
+            f"{p.name}: case(s) {listed} are in ITA for {p.year} but no longer on the log, "
+            "and a submission covers every case ITA holds for the establishment. OSHA's API "
+            "cannot delete case data: delete or correct these cases in the ITA web "
+            f"application ({ITA_WEB}), then run again; if they must stay, run again with "
+            "--keep-removed-cases. Nothing was sent for this establishment.")
 
     def _actions(self, s: _Survey, st: HeldState) -> list[tuple[str, str, Any]]:
         p = self.p
@@ -392,45 +581,74 @@ class _Filer:
             self._missing("establishment", p.name)
             return [("create", "establishment", p.establishment)]
         eid = str(s.establishment["id"])
+        if p.send_cases:
+            self._removed(s)
         acts: list[tuple[str, str, Any]] = []
         if self._changed("establishment", p.name, p.establishment, s.establishment):
             acts.append(("edit", "establishment", p.establishment))
-        form = pl.form300a_body(self._row300a(), eid)
-        if s.form300a is None and self._missing("form300A", p.name):
-            acts.append(("create", "form300A", form))
-        elif s.form300a is not None and self._changed("form300A", p.name, form, s.form300a):
-            acts.append(("edit", "form300A", form))
+        year_acts: list[tuple[str, str, Any]] = []
         if p.send_cases:
             missing = [c for c in p.cases if c["case_number"] not in s.cases
                        and self._missing("caseData", c["case_number"])]
             if missing:
-                acts.append(("create", "caseData",
-                             [{**c, "establishment": pl.establishment_ref(p.name, eid)}
-                              for c in missing]))
+                year_acts.append(("create", "caseData",
+                                  [{**c, "establishment": pl.establishment_ref(p.name, eid)}
+                                   for c in missing]))
             for c in p.cases:
                 held = s.cases.get(c["case_number"])
-                if held is not None and self._changed("caseData", c["case_number"], c, held,
-                                                      ignore=("year_of_filing",)):
-                    acts.append(("edit", "caseData", (str(held["id"]), c)))
-            extra = sorted(set(s.cases) - {c["case_number"] for c in p.cases})
-            if extra:
-                note = f"on the server but not in the data (not removed): {', '.join(extra)}"
-                if note not in self.outcome.writes:
-                    self.outcome.writes.append(note)
-        year_writes = [a for a in acts if a[1] != "establishment"]
-        if year_writes or st.dirty or not s.submissions:
-            if s.submissions and not self.reason:
-                raise ITAError(
-                    f"{p.name}: {p.year} was already submitted (submission "
-                    f"{', '.join(s.submissions)}) and the data changed; give a change reason "
-                    "(--change-reason) to edit and re-submit")
+                if held is not None and self._changed("caseData", c["case_number"], c, held):
+                    year_acts.append(("edit", "caseData", (str(held["id"]), c)))
+        if s.form300a is None:  # to be created: first make sure that is safe
+            if not s.form_links_known and (
+                    ("form300A", p.name) in self.saved
+                    or any(e.get("object") == "form300A" for e in st.pending)):
+                raise self._unexpected(
+                    "a Form 300A was sent but ITA's answer for the establishment links its "
+                    "300As under no name the kit knows")
+            self._missing("form300A", p.name)
+        form = pl.form300a_body(self._row300a(None), eid)
+        form_changed = s.form300a is not None and self._changed("form300A", p.name, form,
+                                                                 s.form300a)
+        resubmit = bool(s.submissions) and (
+            bool(year_acts) or form_changed or s.form300a is None or st.dirty
+            or (not self._vouched(st) and self._stale(s)))
+        if resubmit:
+            self._check_reason(s)
+            form = pl.form300a_body(self._row300a(self.reason), eid)
+            form_changed = s.form300a is not None and self._changed("form300A", p.name, form,
+                                                                     s.form300a)
+        if s.form300a is None:
+            acts.append(("create", "form300A", form))
+        elif form_changed:
+            acts.append(("edit", "form300A", form))
+        acts += year_acts
+        if resubmit or not s.submissions:
+            if any(e.get("object") == "submission" for e in st.pending) \
+                    and not s.submissions_known:
+                raise self._unexpected("a submission was sent but ITA's answer for the "
+                                       "establishment links its submissions under no name "
+                                       "the kit knows")
             acts.append(("complete", "submission", s.submissions))
         return acts
 
-    def _row300a(self) -> dict[str, Any]:
-        """The 300A body's fields as a frame row again, with this run's change reason."""
-        return {**self.p.form300a, "establishment_name": self.p.name,
-                "change_reason": self.reason}
+    def _check_reason(self, s: _Survey) -> None:
+        p = self.p
+        if not self.reason:
+            raise ITAError(
+                f"{p.name}: {p.year} was already submitted (submission "
+                f"{', '.join(s.submissions)}) and the data ITA holds or the kit would send "
+                "changed since; give a change reason (--change-reason) to edit and re-submit")
+        last = answer_field(answer_field(s.latest, "form300A"), "change_reason")
+        if last is not None and str(last).strip() == self.reason.strip():
+            raise ITAError(
+                f"{p.name}: the change reason {self.reason!r} is already the reason of "
+                f"submission {s.submissions[-1]}; give one that describes this change (the "
+                "kit writes it into the 300A first, which is how an interrupted "
+                "re-submission is recognised)")
+
+    def _row300a(self, reason: str | None) -> dict[str, Any]:
+        """The 300A body's fields as a frame row again, with a change reason."""
+        return {**self.p.form300a, "establishment_name": self.p.name, "change_reason": reason}
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -449,12 +667,19 @@ class _Filer:
             phase = "uncertain" if method in ("PUT", "PATCH") else "failed"
             self.ledger.outcome(sent, phase, errors=[str(exc)])
             raise
+        except UnexpectedAnswer as exc:  # an answer came, but what did it save?
+            self.ledger.outcome(sent, "uncertain", errors=[str(exc)])
+            raise
         except ITAError as exc:
             self.ledger.outcome(sent, "failed", errors=[str(exc)])
             raise
         if obj == "caseData" and action == "create":
             self._case_items(sent, body, reply)
         else:
+            if reply.ok and method == "POST" and not reply.ids:
+                self.ledger.outcome(sent, "uncertain", http_status=reply.status,
+                                    errors=["the answer names no id"])
+                raise self._unexpected(f"ITA saved the {obj} but its answer names no id")
             if reply.ok and obj != "submission":
                 self.saved[(obj, key)] = h
                 if self.outcome.status == "unchanged":
@@ -462,22 +687,33 @@ class _Filer:
             self.ledger.outcome(sent, "done" if reply.ok else "failed", http_status=reply.status,
                                 ids=reply.ids if reply.ok else [],
                                 errors=[] if reply.ok else [reply.error_text()])
+            if not reply.ok and _exists(reply) and action == "create":
+                self.refused_as_existing.add((obj, key))
         label = f"{action} {obj}" + (f" {key}" if obj == "caseData" else "")
         self.outcome.writes.append(label if reply.ok else f"{label}: {reply.error_text()}")
         return reply
 
     def _case_items(self, sent: str, bodies: list[dict[str, Any]], reply: Reply) -> None:
-        items = []
+        items, unknown = [], []
         for body, o in zip(bodies, case_outcomes(reply, bodies), strict=True):
             if o.ok:
                 self.saved[("caseData", o.case_number)] = pl.payload_hash(body)
                 self.outcome.status = "updated"
-            items.append({"phase": "done" if o.ok else "failed", "key": o.case_number,
+            elif o.unknown:
+                unknown.append(o.case_number)
+                self.saved[("caseData", o.case_number)] = pl.payload_hash(body)
+            elif any("already exist" in e for e in o.errors):
+                self.refused_as_existing.add(("caseData", o.case_number))
+            phase = "done" if o.ok else ("uncertain" if o.unknown else "failed")
+            items.append({"phase": phase, "key": o.case_number,
                           "ids": [o.id] if o.id else [], "errors": o.errors,
                           "payload_hash": pl.payload_hash(body)})
-        self.ledger.items(sent, items, "done" if reply.ok else "failed",
-                          http_status=reply.status,
+        whole = "uncertain" if unknown else ("done" if reply.ok else "failed")
+        self.ledger.items(sent, items, whole, http_status=reply.status,
                           errors=[] if reply.ok else [reply.error_text()])
+        if unknown:
+            raise self._unexpected(f"ITA saved case(s) {', '.join(unknown)} but its answer "
+                                   "names no id for them")
 
     def _execute(self, actions: list[tuple[str, str, Any]], s: _Survey) -> bool:
         """Send the writes in order; False when the server refused one (outcome failed)."""
@@ -532,5 +768,3 @@ class _Filer:
 
 def _exists(reply: Reply) -> bool:
     return any("already exist" in str(e) for e in reply.errors)
-
-

@@ -1,0 +1,104 @@
+"""Two years filed for the same establishments, case numbers restarting each year, against a
+server answering in OSHA's shapes; cases taken off the log."""
+
+from __future__ import annotations
+
+import pytest
+from ita_support import TOKEN, case_rows, client, inputs, year_summary
+
+from oshakit.ita.fake_server import FakeITAServer
+from oshakit.ita.submit import submit
+
+NUMBERS = ("1", "2")  # restarting each year, as many logs do
+
+
+def year_inputs(year: int, **kw):
+    return inputs(cases=case_rows(year, NUMBERS, text=f" ({year})"), year=year, **kw)
+
+
+def texts(server, year: int) -> dict[str, str]:
+    return {c["case_number"]: c["nar_before_incident"] for c in server.store.cases.values()
+            if c["_year"] == year}
+
+
+@pytest.mark.parametrize("reply", ["sample", "incident", "none"])
+def test_two_years_leave_each_submission_with_exactly_that_years_cases(tmp_path, reply):
+    with FakeITAServer(token=TOKEN, case_year_reply=reply) as server:
+        first = submit(year_inputs(2023), tmp_path, client=client(server))
+        assert first.ok, first.table()
+        second = submit(year_inputs(2024), tmp_path, client=client(server))
+        assert second.ok and [o.status for o in second.outcomes] == ["submitted"] * 2, \
+            second.table()
+        assert year_summary(server) == {
+            ("North Plant", 2023): (["1", "2"], [["1", "2"]]),
+            ("North Plant", 2024): (["1", "2"], [["1", "2"]]),
+            ("South Office", 2023): ([], [[]]),
+            ("South Office", 2024): ([], [[]]),
+        }
+        # 2023's cases were never edited with 2024's text, and the other way round
+        assert set(texts(server, 2023).values()) == {"Feeding stock into the press (2023)"}
+        assert set(texts(server, 2024).values()) == {"Feeding stock into the press (2024)"}
+        assert server.store.duplicates == 0
+        # each year again: nothing to send, with the ledger and without it
+        before = len(server.requests)
+        for year in (2023, 2024):
+            for out in (tmp_path, tmp_path / f"lost-{year}"):
+                again = submit(year_inputs(year), out, client=client(server))
+                assert [o.status for o in again.outcomes] == ["unchanged"] * 2, again.table()
+        assert all(m == "GET" for m, _ in server.requests[before:])
+
+
+def test_a_change_to_one_year_never_touches_the_other(tmp_path):
+    with FakeITAServer(token=TOKEN) as server:
+        submit(year_inputs(2023), tmp_path, client=client(server))
+        submit(year_inputs(2024), tmp_path / "other-ledger", client=client(server))
+        cases = case_rows(2024, NUMBERS, text=" (2024, corrected)")
+        before = len(server.requests)
+        result = submit(inputs(cases=cases, year=2024), tmp_path, client=client(server),
+                        change_reason="narratives corrected")
+        assert result.ok, result.table()
+        assert set(texts(server, 2023).values()) == {"Feeding stock into the press (2023)"}
+        assert set(texts(server, 2024).values()) == {
+            "Feeding stock into the press (2024, corrected)"}
+        patched = {p for m, p in server.requests[before:] if m == "PATCH"}
+        ids_2024 = {i for i, c in server.store.cases.items() if c["_year"] == 2024}
+        assert {p.rsplit("/", 1)[-1] for p in patched if "caseData" in p} == ids_2024
+
+
+def test_a_case_taken_off_the_log_stops_its_establishment(tmp_path):
+    with FakeITAServer(token=TOKEN) as server:
+        submit(inputs(), tmp_path, client=client(server))
+        before = len(server.requests)
+        one_left = inputs(cases=case_rows()[:1])
+        result = submit(one_left, tmp_path, client=client(server))
+        north = result.outcomes[0]
+        assert not result.ok and north.status == "failed"
+        message = north.errors[0]
+        assert "2024-002" in message and "no longer on the log" in message
+        assert "cannot delete" in message and "ITA web application" in message
+        assert "--keep-removed-cases" in message
+        assert all(m == "GET" for m, _ in server.requests[before:])  # nothing sent for it
+        kept = submit(one_left, tmp_path, client=client(server), keep_removed_cases=True,
+                      change_reason="case 2024-002 was not recordable")
+        assert kept.ok, kept.table()
+        assert any("2024-002" in w and "acknowledged" in w for w in kept.outcomes[0].writes)
+
+
+def test_the_cli_exits_1_on_a_removed_case_and_0_when_acknowledged(tmp_path, monkeypatch,
+                                                                   capsys):
+    from oshakit.cli import ita as cli_ita
+    from oshakit.cli import main
+    from oshakit.ita import submit as submit_module
+
+    monkeypatch.setattr(cli_ita, "compute", lambda args, filing: None)  # no bundle: inputs
+    with FakeITAServer(token=TOKEN) as server:
+        monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
+        args = ["ita", "submit", "b", "--year", "2024", "--out", str(tmp_path),
+                "--base-url", server.base_url]
+        monkeypatch.setattr(submit_module, "inputs_from_result", lambda result: inputs())
+        assert main(args) == 0
+        monkeypatch.setattr(submit_module, "inputs_from_result",
+                            lambda result: inputs(cases=case_rows()[:1]))
+        assert main(args) == 1
+        assert "2024-002" in capsys.readouterr().out
+        assert main([*args, "--keep-removed-cases", "--change-reason", "not recordable"]) == 0
