@@ -26,7 +26,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -94,6 +94,7 @@ def run_batch(
     recorded in the returned manifest (also saved as ``<out>/<year>/manifest.json``).
     """
     from oshakit.outputs import safe_name
+    from oshakit.pipeline import input_fingerprint_of
     from oshakit.run.kernel import ensure_kernel
 
     ensure_kernel()
@@ -108,90 +109,91 @@ def run_batch(
     if establishments is not None:  # refuse a path-shaped code before writing anything
         establishments = [safe_name(c) for c in dict.fromkeys(establishments)]
     root = Path(out).resolve() / str(year)
-    result = year_result(bundle_path, year, policy, root / RESULT_DIR)
-    this_year = result.select(year=year)
-    if not this_year.complete and not accept_rejects:
-        raise Incomplete(
-            f"{len(this_year.unread):,} row(s) or cell(s) that feed the {year} log could not "
-            f"be read (see {RESULT_DIR.as_posix()}/unread.parquet or `oshakit inspect`); "
-            "nothing was run. Fix the files, or accept them knowingly (--accept-rejects).")
-    codes = _scope(result, year) if establishments is None else list(establishments)
-    if per_est and not codes:
-        raise OshakitError(f"no establishment to run for {year}: pass --establishment CODE")
-    codes = [safe_name(c) for c in dict.fromkeys(codes)]
+    wanted = computation_fingerprint(input_fingerprint_of(bundle_path), policy)
+    # When the result must be computed, the workers start (and warm their kernels) meanwhile.
+    with _workers(executor, jobs, warm=_saved(root) != wanted) as executor:
+        result = year_result(bundle_path, year, policy, root / RESULT_DIR, wanted)
+        this_year = result.select(year=year)
+        if not this_year.complete and not accept_rejects:
+            raise Incomplete(
+                f"{len(this_year.unread):,} row(s) or cell(s) that feed the {year} log could not "
+                f"be read (see {RESULT_DIR.as_posix()}/unread.parquet or `oshakit inspect`); "
+                "nothing was run. Fix the files, or accept them knowingly (--accept-rejects).")
+        codes = _scope(result, year) if establishments is None else list(establishments)
+        if per_est and not codes:
+            raise OshakitError(f"no establishment to run for {year}: pass --establishment CODE")
+        codes = [safe_name(c) for c in dict.fromkeys(codes)]
 
-    manifest = Manifest.load(root / MANIFEST, year)
-    manifest.bundle = os.path.relpath(bundle_path, root)
-    manifest.fingerprint = result.fingerprint
-    manifest.policy = policy.to_dict()
-    # Trends look back over the bundle's years up to this one; every other notebook is
-    # about this year alone. Paths are relative to each notebook's artifacts folder.
-    values = {"bundle": os.path.relpath(bundle_path, root / "unit" / "nb"),
-              "result_dir": (Path("..") / ".." / RESULT_DIR).as_posix(),
-              "year": year, "years": [y for y in result.years if y <= year]}
-    # The whole-bundle notebooks look at the input files; the others at the result too.
-    units = ([_unit(BUNDLE_UNIT, once, declared, values, root, result.input_fingerprint)]
-             if once else [])
-    units += [
-        _unit(code, per_est, declared,
-              values | {"establishment": code, "establishments": [code]}, root,
-              result.fingerprint)
-        for code in codes
-    ] if per_est else []
-    manifest.current = [u.name for u in units]
+        manifest = Manifest.load(root / MANIFEST, year)
+        manifest.bundle = os.path.relpath(bundle_path, root)
+        manifest.fingerprint = result.fingerprint
+        manifest.policy = policy.to_dict()
+        # Trends look back over the bundle's years up to this one; every other notebook is
+        # about this year alone. Paths are relative to each notebook's artifacts folder.
+        values = {"bundle": os.path.relpath(bundle_path, root / "unit" / "nb"),
+                  "result_dir": (Path("..") / ".." / RESULT_DIR).as_posix(),
+                  "year": year, "years": [y for y in result.years if y <= year]}
+        # The whole-bundle notebooks look at the input files; the others at the result too.
+        units = ([_unit(BUNDLE_UNIT, once, declared, values, root, result.input_fingerprint)]
+                 if once else [])
+        units += [
+            _unit(code, per_est, declared,
+                  values | {"establishment": code, "establishments": [code]}, root,
+                  result.fingerprint)
+            for code in codes
+        ] if per_est else []
+        manifest.current = [u.name for u in units]
 
-    todo = []
-    for unit in units:
-        old = manifest.entries.get(unit.name)
-        if (not force and old is not None and old.status in ("ok", "skipped")
-                and old.input_hash == unit.input_hash and old.outputs_intact(root)):
-            old.status, old.duration = "skipped", 0.0
-        else:
-            todo.append(unit)
-    manifest.save()
-
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=len(units), desc=f"oshakit run {year}", unit="est-yr",
-               disable=not progress, initial=len(units) - len(todo))
-
-    def done(entry: Entry) -> None:
-        manifest.entries[entry.unit] = entry
+        todo = []
+        for unit in units:
+            old = manifest.entries.get(unit.name)
+            if (not force and old is not None and old.status in ("ok", "skipped")
+                    and old.input_hash == unit.input_hash and old.outputs_intact(root)):
+                old.status, old.duration = "skipped", 0.0
+            else:
+                todo.append(unit)
         manifest.save()
-        bar.set_postfix_str(f"{entry.unit} {entry.status}")
-        bar.update()
 
-    run_id = uuid.uuid4().hex
-    for unit in todo:
-        unit.run_id = run_id
-    try:
-        _execute(todo, done, jobs, executor)
-    finally:
-        bar.close()
-        shutil.rmtree(root / RUNS / run_id, ignore_errors=True)
-        with contextlib.suppress(OSError):  # only when no other run is going on
-            (root / RUNS).rmdir()
-    from oshakit.report.pack import write_pack
+        from tqdm.auto import tqdm
 
-    write_pack(this_year, manifest)  # <out>/<year>/index.html: the year's audit pack
-    return manifest
+        bar = tqdm(total=len(units), desc=f"oshakit run {year}", unit="est-yr",
+                   disable=not progress, initial=len(units) - len(todo))
+
+        def done(entry: Entry) -> None:
+            manifest.entries[entry.unit] = entry
+            manifest.save()
+            bar.set_postfix_str(f"{entry.unit} {entry.status}")
+            bar.update()
+
+        run_id = uuid.uuid4().hex
+        for unit in todo:
+            unit.run_id = run_id
+        try:
+            _execute(todo, done, jobs, executor)
+        finally:
+            bar.close()
+            shutil.rmtree(root / RUNS / run_id, ignore_errors=True)
+            with contextlib.suppress(OSError):  # only when no other run is going on
+                (root / RUNS).rmdir()
+        from oshakit.report.pack import write_pack
+
+        write_pack(this_year, manifest)  # <out>/<year>/index.html: the year's audit pack
+        return manifest
 
 
-def year_result(bundle: Path, year: int, policy: Policy, folder: Path) -> Result:
+def year_result(bundle: Path, year: int, policy: Policy, folder: Path,
+                wanted: str | None = None) -> Result:
     """The bundle's result under ``policy`` (every year, so trends can look back), saved in
     ``folder``; reopened instead of recomputed when the saved one has the same fingerprint
-    (same kit version, input files and policy)."""
+    (``wanted``: same kit version, input files and policy)."""
     from oshakit.bundle import load_bundle
     from oshakit.pipeline import bundle_years, input_fingerprint_of, run
     from oshakit.result import check_year
 
-    wanted = computation_fingerprint(input_fingerprint_of(bundle), policy)
-    try:
-        saved = json.loads((folder / RESULT_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        saved = {}
+    if wanted is None:
+        wanted = computation_fingerprint(input_fingerprint_of(bundle), policy)
     result = None
-    if saved.get("fingerprint") == wanted:
+    if _saved(folder.parent.parent) == wanted:
         with contextlib.suppress(OshakitError):  # saved in another layout: computed again
             result = Result.open(folder)
     if result is None:
@@ -297,12 +299,48 @@ def _execute_notebooks(unit: Unit) -> Entry:
     )
 
 
+def _saved(root: Path) -> str | None:
+    """The fingerprint of the result saved under a year's folder ``root`` (None: none)."""
+    try:
+        return json.loads((root / RESULT_DIR / RESULT_JSON).read_text(encoding="utf-8")).get(
+            "fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _default_jobs() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+@contextlib.contextmanager
+def _workers(executor: Executor | None, jobs: int | None,
+             warm: bool) -> Iterator[Executor | None]:
+    """The executor to run units on: the caller's; with ``warm`` and no executor, a process
+    pool whose workers start now and warm their kernels (start one, import what the
+    notebooks need) while the year's result is computed; else None (:func:`_execute`
+    decides)."""
+    jobs = jobs or _default_jobs()
+    if executor is not None or not warm or jobs <= 1:
+        yield executor
+        return
+    from oshakit.run.kernel import warm as warm_kernel
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                               initializer=warm_kernel)
+    for _ in range(jobs):
+        pool.submit(int)  # a no-op: the pool starts its workers on demand
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _execute(units: list[Unit], done: Callable[[Entry], None], jobs: int | None,
              executor: Executor | None) -> None:
     """Run ``units`` on ``executor`` (or a process pool of ``jobs``, or in-process)."""
     if not units:
         return
-    jobs = jobs or min(os.cpu_count() or 1, 4)
+    jobs = jobs or _default_jobs()
     if executor is None and (jobs <= 1 or len(units) == 1):
         for unit in units:
             try:

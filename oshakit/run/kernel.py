@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import importlib.util
+import logging
 import multiprocessing.util
 import os
 import threading
@@ -99,6 +100,9 @@ if "matplotlib" in sys.modules:
     sys.modules["matplotlib"].rc_file_defaults()
 get_ipython().reset(new_session=True)
 """
+#: What :func:`warm` imports in a new kernel: what every notebook of the batch needs.
+WARM_IMPORTS = ("import pandas, matplotlib, reportlab, oshakit.pipeline, oshakit.report, "
+                "oshakit.charts, oshakit.forms, oshakit.ita.export")
 _local = threading.local()  # a kernel per thread: a thread pool's workers share a process
 _started: list[InterpreterAsyncKernelManager] = []
 
@@ -110,15 +114,47 @@ def worker_kernel() -> InterpreterAsyncKernelManager:
         if not _started:  # stop them when this process ends (a pool worker or not)
             atexit.register(shutdown_worker_kernels)
             multiprocessing.util.Finalize(None, shutdown_worker_kernels, exitpriority=10)
+        old = getattr(_local, "client", None)
+        if old is not None:
+            old.stop_channels()
         km = InterpreterAsyncKernelManager(kernel_name=ensure_kernel(), config=_CONFIG)
         run_sync(km.start_kernel)()
-        _local.kernel = km
+        _local.kernel, _local.client = km, None
         _started.append(km)
     return km
 
 
+def worker_client(km: InterpreterAsyncKernelManager, timeout: float = 60) -> Any:
+    """The connected client of this thread's kernel ``km``, made once: a new client per
+    notebook cost a channel set-up and a round trip to the kernel each time."""
+    kc = getattr(_local, "client", None)
+    if kc is None:
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=timeout)
+        kc.allow_stdin = False
+        _local.client = kc
+    return kc
+
+
+def warm(imports: str = WARM_IMPORTS) -> None:
+    """Start this thread's kernel and import ``imports`` in it now (a pool initializer:
+    the workers get ready while the caller computes the year's result)."""
+    km = worker_kernel()
+    kc = worker_client(km)
+    reply = run_sync(kc.execute_interactive)(imports, silent=True, store_history=False,
+                                             timeout=120)
+    if reply["content"]["status"] != "ok":  # a warm-up is an optimisation: never fatal
+        logging.getLogger(__name__).warning("kernel warm-up failed: %s",
+                                            reply["content"].get("evalue"))
+
+
 def shutdown_worker_kernels() -> None:
     """Stop every kernel this process started (at exit, and by tests)."""
+    kc = getattr(_local, "client", None)
+    if kc is not None:
+        with contextlib.suppress(Exception):
+            kc.stop_channels()
     while _started:
         km = _started.pop()
         with contextlib.suppress(Exception):  # already gone: nothing left to stop
@@ -155,16 +191,14 @@ class ReusedKernelEngine(NBClientEngine):
         for cell in nb_man.nb.cells:  # papermill gives it a random id: same input, same file
             if "injected-parameters" in cell.metadata.get("tags", []):
                 cell.id = "injected-parameters"
+        km = worker_kernel()
         client = _ResettingClient(
-            nb_man, km=worker_kernel(), kernel_name=kernel_name, log_output=log_output,
+            nb_man, km=km, kernel_name=kernel_name, log_output=log_output,
             stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
             timeout=execution_timeout, **kwargs)
+        client.kc = worker_client(km, start_timeout)  # kept: nbclient leaves a given one open
         client.kernel_cwd = os.path.abspath(kernel_cwd or os.getcwd())
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        return client.execute()
 
 
 papermill_engines.register(ENGINE, ReusedKernelEngine)
