@@ -453,3 +453,11 @@ def test_years_label():
     assert years_label([2025, 2023, 2024]) == "2023\u20132025"
     assert years_label([2021, 2023]) == "2021, 2023"
     assert years_label([]) == "no year"
+
+
+def test_a_chart_is_saved_in_the_formats_asked(tmp_path):
+    chart = charts.by_illness_type(LOG)
+    assert set(chart.save(tmp_path / "png", formats=("png",))) == {"png"}
+    assert [p.name for p in (tmp_path / "png").iterdir()] == ["by_illness_type.png"]
+    with pytest.raises(ValueError, match="chart formats are png, svg"):
+        chart.save(tmp_path / "x", formats=("jpeg",))

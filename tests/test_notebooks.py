@@ -40,7 +40,7 @@ PARAMETERS = {
     "02_reconcile": ["bundle", "year", "establishment", "result_dir", "out_dir", "as_of",
                      "cap", "case"],
     "03_trends": ["bundle", "years", "year", "establishments", "result_dir", "out_dir",
-                  "as_of"],
+                  "chart_formats", "as_of"],
     "04_forms": ["bundle", "year", "establishment", "result_dir", "out_dir", "as_of",
                  "certifier_name", "certifier_title", "certifier_phone"],
     "05_submit": ["bundle", "year", "establishment", "result_dir", "mode", "out_dir",
@@ -121,8 +121,12 @@ def test_reconcile_outputs(reports):
 
 def test_trends_outputs(reports):
     charts = reports / "PLT01" / "03_trends" / "charts"
-    pngs, svgs = sorted(charts.glob("*.png")), sorted(charts.glob("*.svg"))
-    assert pngs and {p.stem for p in pngs} == {s.stem for s in svgs}
+    # the batch writes PNG only (chart_formats); the six charts, each once
+    pngs = sorted(charts.glob("*.png"))
+    assert [p.stem for p in pngs] == sorted(["cases_per_month", "rates_by_year", "days_by_year",
+                                             "pareto_body_parts", "pareto_natures",
+                                             "by_illness_type"])
+    assert not list(charts.glob("*.svg"))
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
     # the rates behind the charts: the one establishment, over the years up to the run's
     table = pd.read_csv(reports / "PLT01" / "03_trends" / "rates_table.csv")

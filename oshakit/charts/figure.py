@@ -19,6 +19,8 @@ from matplotlib.figure import Figure
 #: Okabe-Ito colours (readable by colour-blind readers and in grey print).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 DPI = 120
+#: File formats a chart is saved in: PNG (what reports show) and SVG (for print).
+FORMATS = ("png", "svg")
 #: Fixed SVG id salt: the same figure gives the same SVG bytes on every run.
 SVG_SALT = "oshakit"
 
@@ -38,8 +40,9 @@ class Chart:
     data: pd.DataFrame
     _saved_png: list[bytes] = field(default_factory=list, init=False, repr=False)
 
-    def save(self, directory: str | Path) -> dict[str, Path]:
-        return save(self, directory)
+    def save(self, directory: str | Path,
+             formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+        return save(self, directory, formats=formats)
 
     def png(self) -> bytes:
         """The figure rendered now as PNG."""
@@ -88,12 +91,15 @@ def new_figure(width: float = 8.0, height: float = 4.5, **kwargs) -> Figure:
     return fig
 
 
-def save(fig: Figure | Chart, directory: str | Path, name: str | None = None) -> dict[str, Path]:
-    """Write ``<name>.png`` and ``<name>.svg`` into ``directory``; same figure, same bytes.
-
-    PNG and SVG carry no date or software version; SVG ids use a fixed salt.
-    Returns ``{"png": path, "svg": path}``.
+def save(fig: Figure | Chart, directory: str | Path, name: str | None = None,
+         formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+    """Write ``<name>.png`` and ``<name>.svg`` (those of ``formats``) into ``directory``;
+    same figure, same bytes. PNG and SVG carry no date or software version; SVG ids use a
+    fixed salt. Returns ``{"png": path, "svg": path}``.
     """
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise ValueError(f"chart formats are {', '.join(FORMATS)}, not {sorted(unknown)}")
     chart = fig if isinstance(fig, Chart) else None
     if chart is not None:
         name, fig = name or chart.name, chart.figure
@@ -101,13 +107,17 @@ def save(fig: Figure | Chart, directory: str | Path, name: str | None = None) ->
         raise ValueError("save() needs a name for the files")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {"png": directory / f"{name}.png", "svg": directory / f"{name}.svg"}
-    png = _png(fig)
-    paths["png"].write_bytes(png)
-    if chart is not None:
-        chart._saved_png[:] = [png]
+    paths = {kind: directory / f"{name}.{kind}" for kind in formats}
+    if "png" in paths:
+        png = _png(fig)
+        paths["png"].write_bytes(png)
+        if chart is not None:
+            chart._saved_png[:] = [png]
+    if "svg" not in paths:
+        return paths
     engine = fig.get_layout_engine()
-    fig.set_layout_engine("none")  # the SVG keeps the PNG's layout: one layout pass, not two
+    if "png" in paths:  # the SVG keeps the PNG's layout: one layout pass, not two
+        fig.set_layout_engine("none")
     try:
         with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
             fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None})

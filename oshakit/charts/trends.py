@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from oshakit.charts.figure import Chart, footnote, save, years_label
+from oshakit.charts.figure import FORMATS, Chart, footnote, save, years_label
 from oshakit.charts.log import by_illness_type, cases_per_month, days_by_year, pareto
 from oshakit.charts.rates import rates_by_year, rates_table
 from oshakit.errors import OshakitError
@@ -39,9 +39,9 @@ class Trends:
     def __getitem__(self, name: str) -> Chart:
         return self.charts[name]
 
-    def save(self, out_dir: str | Path) -> dict[str, Path]:
+    def save(self, out_dir: str | Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
         """Write every chart and the rates table into ``out_dir`` (see :func:`write`)."""
-        self.files = write(self, out_dir)
+        self.files = write(self, out_dir, formats)
         return self.files
 
 
@@ -69,13 +69,15 @@ def trends(
     establishments: Iterable[str] | str | None = None,
     out_dir: str | Path | None = None,
     log_year: int | None = None,
+    formats: Iterable[str] = FORMATS,
 ) -> Trends:
     """Build every trend chart of ``result``.
 
     ``years``: the years to show (None: every year the result covers); ``establishments``:
     the codes to keep (None: all; an unknown code is an error). ``log_year``: the year of
     the log shown beside the charts (the batch's report year); when the charts cover more
-    years than that, each says so in a note under it.
+    years than that, each says so in a note under it. ``formats``: the files of each chart
+    in ``out_dir`` (``png``, ``svg``).
     """
     wanted = _years(years)
     codes = _as_list(establishments)
@@ -119,7 +121,7 @@ def trends(
         result=result,
     )
     if out_dir is not None:
-        out.save(out_dir)
+        out.save(out_dir, tuple(formats))
     return out
 
 
@@ -130,8 +132,9 @@ def _scope(codes: list[str] | None) -> str | None:
     return ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} establishments"
 
 
-def write(trends: Trends, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``out_dir/charts/<name>.png`` and ``.svg`` for every chart,
+def write(trends: Trends, out_dir: str | Path,
+          formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+    """Write ``out_dir/charts/<name>.png`` and ``.svg`` (those of ``formats``) for every chart,
     ``out_dir/rates_table.csv``, and stamp the folder (``README.txt`` and ``run.json``: the
     computation's fingerprint and policy); returns the paths keyed by their path under
     ``out_dir``."""
@@ -139,7 +142,7 @@ def write(trends: Trends, out_dir: str | Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     files: dict[str, Path] = {}
     for name, chart in trends.charts.items():
-        for kind, path in save(chart, out_dir / "charts", name).items():
+        for kind, path in save(chart, out_dir / "charts", name, formats).items():
             files[f"charts/{name}.{kind}"] = path
     files[RATES_TABLE_FILE] = write_csv(trends.rates, out_dir / RATES_TABLE_FILE)
     codes = trends.establishments or []

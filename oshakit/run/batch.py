@@ -130,9 +130,11 @@ def run_batch(
         manifest.policy = policy.to_dict()
         # Trends look back over the bundle's years up to this one; every other notebook is
         # about this year alone. Paths are relative to each notebook's artifacts folder.
+        # The reports show PNG charts; SVG would double the cost of the trends notebook.
         values = {"bundle": os.path.relpath(bundle_path, root / "unit" / "nb"),
                   "result_dir": (Path("..") / ".." / RESULT_DIR).as_posix(),
-                  "year": year, "years": [y for y in result.years if y <= year]}
+                  "year": year, "years": [y for y in result.years if y <= year],
+                  "chart_formats": ["png"]}
         # The whole-bundle notebooks look at the input files; the others at the result too.
         units = ([_unit(BUNDLE_UNIT, once, declared, values, root, result.input_fingerprint)]
                  if once else [])
