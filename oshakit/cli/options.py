@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from oshakit.cases.policy import CAPS, Policy
 from oshakit.errors import BundleError, OshakitError
 from oshakit.result import Result
@@ -78,15 +80,23 @@ def compute(args: argparse.Namespace, *, filing: bool = False) -> Result:
 
 
 def unread_table(result: Result) -> str:
-    """What could not be read, as a short table: file, line, column, code, value, message
-    and what it affects."""
-    import pandas as pd
+    """What could not be read, one problem a block: where and why (file, line, column,
+    code, message) and what it affects; at most :data:`MAX_SHOWN` of them."""
+    table = result.unread.drop_duplicates(["file", "line", "column", "code"])
+    lines = [f"could not be read ({len(table):,}):"]
+    for r in table.head(MAX_SHOWN).itertuples(index=False):
+        where = ":".join(str(v) for v in (r.file, r.line) if not _blank(v))
+        column = "" if _blank(r.column) else f" [{r.column}]"
+        message = str(r.message)
+        if message.startswith(f"{where}{column}: "):  # the loader's messages say where
+            message = message[len(f"{where}{column}: "):]
+        lines += [f"  {where}{column} {r.code}: {message}", f"    affects: {r.affects}"]
+    if len(table) > MAX_SHOWN:
+        lines.append(f"  ... and {len(table) - MAX_SHOWN:,} more (oshakit inspect BUNDLE "
+                     f"--year {result.year} --all lists them)")
+    return "\n".join(lines)
 
-    cols = ["file", "line", "column", "code", "value", "message", "affects"]
-    table = result.unread.reindex(columns=cols)
-    shown = table.head(MAX_SHOWN).astype("str").replace({"<NA>": "", "nan": "", "None": ""})
-    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-        text = shown.to_string(index=False)
-    more = len(table) - len(shown)
-    tail = f"\n... and {more:,} more" if more > 0 else ""
-    return f"could not be read ({len(table):,}):\n{text}{tail}"
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+        or str(value) in ("", "<NA>", "nan")

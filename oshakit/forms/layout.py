@@ -92,16 +92,26 @@ def new_canvas(path: str | Path, pagesize: tuple[float, float], title: str,
 
 
 def draw_footer(c: Canvas, footer: Footer | None) -> None:
-    """Draw ``footer`` along the bottom edge of the current page, in page coordinates (call
-    it before any translate or scale of the page)."""
+    """Draw ``footer`` on the current page, in page coordinates (call it before any
+    translate or scale of the page): the fingerprint along the bottom right edge and, for an
+    incomplete bundle, a pale red watermark across the page with the notice in red above the
+    fingerprint, where no form prints anything."""
     if footer is None:
         return
-    w = c._pagesize[0]
+    w, h = c._pagesize
     c.saveState()
     if footer.notice:
+        c.saveState()
+        mark = "PREPARED FROM AN INCOMPLETE BUNDLE"
+        c.setFillColor(RED, alpha=0.12)
+        c.setFont(BOLD, min(40.0, 0.8 * w / pdfmetrics.stringWidth(mark, BOLD, 1)))
+        c.translate(w / 2, h / 2)
+        c.rotate(18)
+        c.drawCentredString(0, 0, mark)
+        c.restoreState()
         c.setFillColor(RED)
-        c.setFont(BOLD, 7)
-        c.drawCentredString(w / 2, 16, footer.notice)
+        c.setFont(BOLD, 5.5)
+        c.drawRightString(w - 12, 13, footer.notice)
     c.setFillColor(GREY)
     c.setFont(REGULAR, 5.5)
     c.drawRightString(w - 12, 6, f"oshakit fingerprint {footer.fingerprint}")
