@@ -363,8 +363,9 @@ def test_header_case_spaces_and_prefixes(tmp_path, sample, capsys):
     cells[2] = "Encounters.Pat_Id_Type"
     write(folder, ENC, ",".join(cells) + "\n" + rest)
     emp_head, emp_rest = text_of(folder, EMP).split("\n", 1)
-    write(folder, EMP, emp_head.replace("employees.first_name", "employees. first_name")
-          + "\n" + emp_rest)
+    emp_head = emp_head.replace("employees.first_name", "employees. first_name")
+    emp_head = emp_head.replace("employees.last_name", ' "employees.last_name" ')  # quoted
+    write(folder, EMP, emp_head + "\n" + emp_rest)
     b = load_bundle(folder)
     assert errors(b) == []
     same_frames(b, sample)

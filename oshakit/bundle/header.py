@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from oshakit import schema
+from oshakit.bundle.records import split
 
 #: How many lines from the top of a file are searched for the header.
 SEARCH_LINES = 50
@@ -46,7 +47,8 @@ class Header:
 
 def canonical(cell: str) -> str:
     """A header cell -> the canonical column name (or the cell, tidied, if not a known one)."""
-    text = cell.replace("\ufeff", "").replace("\xa0", " ").strip()
+    # spaces around a quoted name leave its quotes in the cell (` "a.b" `): they go too
+    text = cell.replace("\ufeff", "").replace("\xa0", " ").strip().strip('"').strip()
     text = _DOT.sub(".", text)
     tokens = text.split()
     while len(tokens) > 1 and (tokens[0].upper() in schema.HEADER_PREFIXES
@@ -60,40 +62,6 @@ def canonical(cell: str) -> str:
             return schema.ALIASES.get(low, low)
     name = " ".join(tokens)
     return schema.ALIASES.get(name, name)
-
-
-def split_line(line: str, delimiter: str) -> list[str]:
-    """One line's cells, RFC 4180 quotes honoured (a header has no newline in a cell)."""
-    cells: list[str] = []
-    cell: list[str] = []
-    quoted = False
-    i, n = 0, len(line)
-    at_start = True
-    while i < n:
-        ch = line[i]
-        if quoted:
-            if ch == '"':
-                if i + 1 < n and line[i + 1] == '"':
-                    cell.append('"')
-                    i += 1
-                else:
-                    quoted = False
-            else:
-                cell.append(ch)
-        elif ch == delimiter:
-            cells.append("".join(cell))
-            cell, at_start = [], True
-            i += 1
-            continue
-        elif ch == '"' and at_start and not "".join(cell).strip():
-            quoted = True
-            cell = []
-        else:
-            cell.append(ch)
-        at_start = False
-        i += 1
-    cells.append("".join(cell))
-    return cells
 
 
 def find(data: bytes, file_name: str) -> Header | None:
@@ -131,7 +99,7 @@ def _best_split(raw: str) -> tuple[str, list[str], list[str]]:
     for delim in DELIMITERS:
         if delim not in raw and delim != ",":
             continue
-        cells = split_line(raw, delim)
+        cells = split(raw, delim)  # the records' own splitter: one reading of quotes
         names = [canonical(c) for c in cells]
         score = (schema.kind_of_header(names) is not None, sum(n in KNOWN for n in names),
                  len(cells) if len(cells) > 1 else 0)
