@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from oshakit.bundle import DATA_SUFFIXES, NOT_DATA, Bundle, load_bundle
+from oshakit.bundle import Bundle, data_files, load_bundle
 from oshakit.cases import Reconciliation, reconcile
 from oshakit.cases.policy import Policy
 from oshakit.errors import OshakitError
@@ -70,12 +70,9 @@ def input_fingerprint(bundle: Bundle) -> str:
 
 
 def input_fingerprint_of(folder: str | Path) -> str:
-    """SHA-256 of the data files in a bundle folder, without loading them."""
+    """SHA-256 of the files the loader reads in a bundle folder, without loading them."""
     folder = Path(folder)
-    files = [p for p in folder.iterdir()
-             if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.name not in NOT_DATA
-             and not p.name.startswith(".")] if folder.is_dir() else []
-    return fingerprint_files(files)
+    return fingerprint_files(data_files(folder) if folder.is_dir() else [])
 
 
 def result_for(

@@ -37,13 +37,17 @@ FORMAT = 1
 
 
 def fingerprint_files(paths: list[Path]) -> str:
-    """SHA-256 over the names and bytes of ``paths`` (sorted by name)."""
+    """SHA-256 over the names and bytes of ``paths`` (sorted by name); an entry that cannot
+    be read as a file (a folder, a broken link, no permission) counts by its name alone."""
     h = hashlib.sha256()
     for path in sorted(paths, key=lambda p: p.name):
         h.update(path.name.encode() + b"\0")
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        try:
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError:
+            h.update(b"\0unreadable")
         h.update(b"\n")
     return h.hexdigest()
 

@@ -14,7 +14,7 @@ Excel serial date) is listed with severity ``warning``. ``Bundle.accounting`` sh
 read = accepted + rejected per file.
 """
 
-from oshakit.bundle.load import DATA_SUFFIXES, NOT_DATA, SAMPLE_BUNDLE, load_bundle
+from oshakit.bundle.load import DATA_SUFFIXES, NOT_DATA, SAMPLE_BUNDLE, data_files, load_bundle
 from oshakit.bundle.model import (
     ACCOUNTING_COLUMNS,
     COLUMN_CODES,
@@ -34,5 +34,6 @@ __all__ = [
     "ROW_CODES",
     "SAMPLE_BUNDLE",
     "Bundle",
+    "data_files",
     "load_bundle",
 ]

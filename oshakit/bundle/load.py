@@ -81,7 +81,7 @@ def load_bundle(
     texts: dict[tuple[str, int], str] = {}
     seen: list[str] = []
     memory = pa.default_memory_pool()
-    files = _candidates(folder)
+    files = data_files(folder)
     with ThreadPoolExecutor(max_workers=THREADS) as workers:
         read = _read_files(files, workers, memory)
     for result in read:
@@ -188,7 +188,9 @@ def _malloc_trim():
 _TRIM = _malloc_trim()
 
 
-def _candidates(folder: Path) -> list[Path]:
+def data_files(folder: Path) -> list[Path]:
+    """The entries of a bundle folder the loader reads (by their suffix; not hidden files,
+    not the sample generator's answer key), in name order."""
     out = []
     for p in sorted(folder.iterdir()):
         if p.name.startswith(".") or p.name in NOT_DATA:
