@@ -139,8 +139,8 @@ class Result:
 
     def select(self, year: int | None = None, establishment: str | None = None) -> Result:
         """The same computation restricted to one year and/or one establishment: its cases,
-        log, exceptions, 300A, checks, rates, duty and unread rows. The loader's rejects
-        and the row accounting stay the bundle's."""
+        log, exceptions, 300A, checks, rates, duty and unread rows, and the row accounting
+        without other establishments' rows. The loader's rejects stay the bundle's."""
         if year is None and establishment is None:
             return self
         if year is not None and self.year is not None and year != self.year:
@@ -154,9 +154,15 @@ class Result:
             return _only(frame, year, establishment)
 
         cases = cut(rec.cases)
+        accounting = rec.accounting
+        if establishment is not None and "establishment_code" in accounting:
+            # the bundle-wide rows (input files, encounters) stay; other establishments' go
+            code = accounting["establishment_code"]
+            accounting = accounting[code.isna() | (code == establishment).fillna(False)]
+            accounting = accounting.reset_index(drop=True)
         rec = replace(rec, cases=cases, log=cases[cases["on_log"]].reset_index(drop=True),
                       exceptions=cut(rec.exceptions), eh_diff=cut(rec.eh_diff),
-                      year=year if year is not None else rec.year)
+                      accounting=accounting, year=year if year is not None else rec.year)
         return replace(
             self, rec=rec, summaries=cut(self.summaries), checks=cut(self.checks),
             rates=cut(self.rates), duty=cut(self.duty), unread=cut(self.unread),

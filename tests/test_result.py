@@ -73,3 +73,11 @@ def test_the_fingerprint_is_the_kit_version_inputs_and_policy():
 def test_select_refuses_a_year_the_bundle_does_not_cover(sample_result):
     with pytest.raises(OshakitError, match=r"no data for 2019; it covers 2023, 2024, 2025"):
         sample_result.select(year=2019)
+
+
+def test_an_establishments_accounting_keeps_the_bundle_rows_and_only_its_own(sample_result):
+    whole = sample_result.rec.accounting
+    one = sample_result.select(establishment="PLT02").rec.accounting
+    codes = set(one["establishment_code"].dropna())
+    assert codes == {"PLT02"}
+    assert one["establishment_code"].isna().sum() == whole["establishment_code"].isna().sum()
