@@ -85,7 +85,8 @@ def test_dry_run_on_the_shipped_sample(tmp_path, capsys, sample_dir):
     out = capsys.readouterr().out
     assert "dry run: nothing sent" in out
     assert code == 0, out  # the sample is clean: every gate passes
-    assert (tmp_path / "gates.json").exists() and (tmp_path / "pii_report.csv").exists()
+    assert (tmp_path / "confidential" / "gates.json").exists()
+    assert (tmp_path / "confidential" / "pii_report.csv").exists()
     assert list((tmp_path / "payloads" / "2024").glob("*/form300A.json"))
 
 

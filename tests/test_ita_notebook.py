@@ -33,4 +33,4 @@ def test_notebook_rehearsal_on_the_sample(tmp_path, monkeypatch):
     text = (tmp_path / "run.ipynb").read_text()
     assert TOKEN not in text and "every gate passed" in text
     assert all(TOKEN not in p.read_text() for p in out.rglob("*") if p.is_file())
-    assert json.loads((out / "gates.json").read_text())["ok"] is True
+    assert json.loads((out / "confidential" / "gates.json").read_text())["ok"] is True

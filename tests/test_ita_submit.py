@@ -97,8 +97,13 @@ def test_gate_refusal_sends_nothing(tmp_path, server):
         submit(inputs(cases=cases), tmp_path, client=client(server))
     assert "employee name" in str(exc.value) and "phone" in str(exc.value)
     assert server.requests == []
-    report = (tmp_path / "pii_report.csv").read_text()
+    report = (tmp_path / "confidential" / "pii_report.csv").read_text()
     assert "2024-001,nar_what_happened,employee name,Maria Kowalski" in report
+    # what was found is quoted only under confidential/, the refused bodies too
+    north = tmp_path / "confidential" / "payloads" / "2024" / "N1" / "caseData.json"
+    assert "Maria Kowalski" in north.read_text()
+    shared = [p for p in tmp_path.rglob("*") if p.is_file() and "confidential" not in p.parts]
+    assert shared and not [p for p in shared if "Kowalski" in p.read_text(errors="replace")]
 
 
 def _happy_run_requests(tmp_path_factory) -> int:
@@ -259,7 +264,7 @@ def test_each_gate_refuses_before_anything_is_sent(tmp_path, server, kind):
     with pytest.raises(GateRefused):
         submit(_refusing(kind), tmp_path, client=client(server))
     assert server.requests == []
-    assert json.loads((tmp_path / "gates.json").read_text())["ok"] is False
+    assert json.loads((tmp_path / "confidential" / "gates.json").read_text())["ok"] is False
     assert not (tmp_path / "ita_ledger.jsonl").exists()
 
 

@@ -69,10 +69,11 @@ class GateReport:
             raise GateRefused(f"{name}: {r}" for name, rs in self.refusals.items() for r in rs)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """``gates.json`` (refusals, warnings) and ``pii_report.csv`` in ``out_dir``."""
-        from oshakit.outputs import write_csv
+        """``gates.json`` (refusals, warnings) and ``pii_report.csv`` in
+        ``out_dir/confidential/``: they quote the PII they found, for the recordkeeper."""
+        from oshakit.outputs import CONFIDENTIAL, write_csv
 
-        out = Path(out_dir)
+        out = Path(out_dir) / CONFIDENTIAL
         out.mkdir(parents=True, exist_ok=True)
         paths = {"gates": out / "gates.json", "pii": out / "pii_report.csv"}
         paths["gates"].write_text(json.dumps(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,11 +225,19 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "establishment"
 
 
-def save_payloads(plans: list[pl.EstablishmentPlan], out_dir: Path) -> Path:
-    """The exact bodies, one folder per establishment, under ``out_dir/payloads/YEAR``."""
+def save_payloads(plans: list[pl.EstablishmentPlan], out_dir: Path,
+                  holding_pii: set[str] = frozenset()) -> Path:
+    """The exact bodies, one folder per establishment, under ``out_dir/payloads/YEAR``;
+    those of the establishments in ``holding_pii`` (the PII gate found some in their text)
+    under ``out_dir/confidential/payloads/YEAR`` instead."""
+    from oshakit.outputs import CONFIDENTIAL
+
     root = out_dir / "payloads"
     for p in plans:
-        d = root / str(p.year) / _slug(p.code or p.name)
+        base = out_dir / CONFIDENTIAL / "payloads" if p.name in holding_pii else root
+        for stale in {root, out_dir / CONFIDENTIAL / "payloads"} - {base}:
+            shutil.rmtree(stale / str(p.year) / _slug(p.code or p.name), ignore_errors=True)
+        d = base / str(p.year) / _slug(p.code or p.name)
         d.mkdir(parents=True, exist_ok=True)
         files = {"establishment.json": p.establishment, "form300A.json": p.form300a}
         if p.send_cases:
@@ -278,7 +287,7 @@ def submit(
                       employees=inputs.employees, case_pii=inputs.case_pii,
                       change_reason=change_reason)
     gates.write(out)
-    payload_dir = save_payloads(plans, out)
+    payload_dir = save_payloads(plans, out, set(gates.pii["establishment_name"].dropna()))
     result = SubmitResult("dry-run" if client is None else "send",
                           None if client is None else client.base_url, inputs.year, gates,
                           payload_dir)
