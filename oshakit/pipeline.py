@@ -42,8 +42,11 @@ def run(
     check_year(year, years)
     if establishment is not None and establishment not in establishments:
         raise OshakitError(unknown_establishment(establishment, establishments))
-    rec = reconcile(bundle, policy=policy, year=year)
-    summaries = summarize(rec, bundle, year=year)
+    # with an as-of date the rates' trailing 12 months reach into the year before: compute
+    # every year and select, so a one-year run shows the numbers of the batch's result
+    span = None if policy.as_of is not None else year
+    rec = reconcile(bundle, policy=policy, year=span)
+    summaries = summarize(rec, bundle, year=span)
     result = Result(
         policy=policy,
         input_fingerprint=input_fingerprint(bundle),
@@ -53,15 +56,15 @@ def run(
         rates=rates(summaries, rec.log, hours=bundle.get("employment"), as_of=policy.as_of),
         duty=filing_duty(summaries, bundle.get("employment"), bundle.get("establishments")),
         rejects=bundle.rejects,
-        unread=unread(bundle, rec, year, years),
+        unread=unread(bundle, rec, span, years),
         years=years,
         establishments=establishments,
         people=people(bundle),
         source=bundle.path.name,
-        year=year,
+        year=span,
         bundle=bundle,
     )
-    return result.select(establishment=establishment)
+    return result.select(year=year if span is None else None, establishment=establishment)
 
 
 def input_fingerprint(bundle: Bundle) -> str:

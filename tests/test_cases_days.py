@@ -450,3 +450,35 @@ def test_a_span_starting_after_the_as_of_date_does_not_count(tmp_path):
     row = one(r)
     assert (row["days_restricted"], row["outcome"]) == (0, "J")
     assert "falls after the as-of date" in row["explanation"]
+
+
+# --- spans the log year's end does not bound --------------------------------------------------
+
+
+def test_an_open_span_starting_after_the_log_year_runs_to_the_run_date(tmp_path):
+    # injured 2024-12-30, off work from 2025-01-02 and still off on the run date 2026-06-30:
+    # the days stay on the 2024 case (1904.7(b)(3)(ix)); 2025-01-02..2026-06-30 = 364 + 181
+    # = 545 days, capped at 180, estimated -- not an "other recordable" case with 0 days
+    r = rec(tmp_path, encounters=[case(inc="2024-12-30 10:00:00", osha_completed_dt="2024-12-31")],
+            accommodations=[away("E1", "2025-01-02", None)])
+    row = one(r)
+    assert (row["year"], row["outcome"], row["days_away"], row["days_estimated"]) == \
+        (2024, "H", 180, True)
+
+
+def test_a_permanent_restriction_starting_after_the_log_year_still_counts_a_day(tmp_path):
+    # injured 2024-12-31; permanent restriction from 2025-01-02: its first countable day
+    # counts (OSHA FAQ 365), so the case is a restricted-work case with L = 1
+    r = rec(tmp_path, encounters=[case(inc="2024-12-31 10:00:00", osha_completed_dt="2024-12-31")],
+            restrictions=[restriction("E1", "2025-01-02", None, permanent="1")])
+    row = one(r)
+    assert (row["outcome"], row["days_restricted"]) == ("I", 1)
+
+
+def test_an_expected_end_never_extends_a_recorded_end(tmp_path):
+    # run date 2026-06-30; restriction 06-02..07-15 (the end is the plan), est_end_date
+    # 09-30: counted to the recorded end, 06-02..07-15 = 29 + 15 = 44 days, estimated
+    r = rec(tmp_path, encounters=[case(inc="2026-06-01 09:00:00", osha_completed_dt="2026-06-02")],
+            restrictions=[restriction("E1", "2026-06-02", "2026-07-15",
+                                      est_end_date="2026-09-30")])
+    assert (one(r)["days_restricted"], one(r)["days_estimated"]) == (44, True)

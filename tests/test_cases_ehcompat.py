@@ -40,13 +40,15 @@ def test_eh_caps_days_that_cap_none_leaves(tmp_path):
     assert "180 each" in got["reason"]
 
 
-def test_eh_outcome_can_change_when_a_span_starts_after_the_log_year(tmp_path):
-    # a restriction that starts in 2025 and is still open: nothing counts for the kit's
-    # 2024 log (as-of 2024-12-31), but EH counts it to its run date
+def test_a_span_starting_after_the_log_year_counts_for_the_kit_as_for_eh(tmp_path):
+    # a restriction that starts in 2025 and is still open on the run date 2026-06-30: its
+    # days stay on the 2024 case (1904.7(b)(3)(ix)); it runs to the run date, as in EH's
+    # report: 2025-02-01..2026-06-30 = 334 + 181 = 515 days, capped at 180; no difference
     r = rec(tmp_path, encounters=[case()],
             restrictions=[restriction("E1", "2025-02-01", None)])
-    got = r.eh_diff.iloc[0]
-    assert (got["outcome"], got["eh_outcome"]) == ("J", "I")
+    row = one(r)
+    assert (row["outcome"], row["days_restricted"], row["days_estimated"]) == ("I", 180, True)
+    assert r.eh_diff.empty
 
 
 def test_no_difference_no_row(tmp_path):

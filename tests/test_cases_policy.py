@@ -67,3 +67,10 @@ def test_eh_compat_caps_per_column():
 def test_year_must_be_an_integer(sample_bundle):
     with pytest.raises(PolicyError, match="year must be an integer"):
         reconcile(sample_bundle, year="2024")
+
+
+def test_an_as_of_date_after_the_run_date_is_refused():
+    # no day after the run date counts: records "as they stood" on a future date do not exist
+    with pytest.raises(PolicyError, match="after the run date 2026-06-30"):
+        Policy(as_of="2026-12-31", today="2026-06-30")
+    assert Policy(as_of="2026-06-30", today="2026-06-30").as_of == dt.date(2026, 6, 30)

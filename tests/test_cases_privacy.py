@@ -108,6 +108,9 @@ def test_suspected_privacy_case_not_marked_is_an_exception(tmp_path, files, reas
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "x", "icd10": "B14"}]}, {}),
     ({"conditions": [{"ext_id": "C1", "enc": "E1", "description": "x", "icd10": "S61.4"}]}, {}),
     ({}, {"comment_cause": "box cutter"}),
+    # whole words only: the breastbone is the sternum, not an intimate body part
+    ({"nibp": [dict(NIBP, nature_injury="Fracture", body_part="Breastbone")]}, {}),
+    ({}, {"comment_cause": "slipped on the wet deck after the breaststroke class"}),
 ])
 def test_ordinary_injuries_are_not_suspected(tmp_path, files, fields):
     r = rec(tmp_path, encounters=[case(**fields)], **files)

@@ -14,6 +14,9 @@ N_CASES = 3
 INJURY = np.array([0, 10, 100], dtype="int64") + (EPOCH - np.datetime64("1970-01-01", "D")).astype(
     "int64")
 AS_OF = INJURY + 400
+#: The run date: no day after it counts; an open span that starts after the as-of day (the
+#: log year's end) but by the run date runs to the run date.
+STOP = INJURY + 430
 
 span = st.tuples(
     st.integers(0, N_CASES - 1),          # case
@@ -37,12 +40,22 @@ def _frame(rows) -> pd.DataFrame:
 
 
 def _count(rows, cap="combined"):
-    clk = days.Clock(INJURY.copy(), AS_OF.copy(), np.full(N_CASES, 10**9, dtype="int64"))
+    clk = days.Clock(INJURY.copy(), AS_OF.copy(), STOP.copy())
     none = np.full(N_CASES, -1, dtype="int64")
     _, per_case = days.count(_frame(rows), clk, Policy(cap=cap),
                              died=np.zeros(N_CASES, bool), legacy_away=none,
                              legacy_restricted=none)
     return per_case
+
+
+def _last(c, first, n):
+    """The last day a span of case ``c`` counts to: its end, never past the run date; an
+    open span to the as-of day, or to the run date when it starts after the as-of day."""
+    if first > STOP[c]:
+        return first - 1  # not known by the run date: nothing
+    if n is None:
+        return STOP[c] if first > AS_OF[c] else AS_OF[c]
+    return min(first + n, STOP[c])
 
 
 def _oracle(rows):
@@ -54,7 +67,7 @@ def _oracle(rows):
         for case, kind, s, n in rows:
             if case != c:
                 continue
-            first, last = epoch + s, (AS_OF[c] if n is None else epoch + s + n)
+            first, last = epoch + s, _last(c, epoch + s, n)
             dayset = {d for d in range(first, last + 1) if INJURY[c] < d}
             (away if kind == "away" else restricted).update(dayset)
         out.append((len(away), len(restricted - away)))
@@ -123,11 +136,12 @@ def _sourced_oracle(rows):
     out = []
     for c in range(N_CASES):
         mine = [(k, s, n, src) for (case, k, s, n), src in rows if case == c]
-        starts = [epoch + s for k, s, n, src in mine if src == "physician"]
+        starts = [epoch + s for k, s, n, src in mine
+                  if src == "physician" and epoch + s <= STOP[c]]  # known by the run date
         cover = min(starts) if starts else None
         away, restricted = set(), set()
         for kind, s, n, src in mine:
-            first, last = epoch + s, (AS_OF[c] if n is None else epoch + s + n)
+            first, last = epoch + s, _last(c, epoch + s, n)
             days = {d for d in range(first, last + 1) if INJURY[c] < d}
             if kind == "away" and src == "employer" and cover is not None:
                 days = {d for d in days if d < cover}
@@ -139,7 +153,7 @@ def _sourced_oracle(rows):
 @settings(max_examples=150, deadline=None)
 @given(st.lists(sourced, max_size=12))
 def test_physician_over_employer_matches_listing_every_day(rows):
-    clk = days.Clock(INJURY.copy(), AS_OF.copy(), np.full(N_CASES, 10**9, dtype="int64"))
+    clk = days.Clock(INJURY.copy(), AS_OF.copy(), STOP.copy())
     none = np.full(N_CASES, -1, dtype="int64")
     _, per_case = days.count(_sourced_frame(rows), clk, Policy(cap="none"),
                              died=np.zeros(N_CASES, bool), legacy_away=none,

@@ -47,6 +47,25 @@ def test_a_reason_that_names_the_injury_keeps_the_count_going(tmp_path, reason):
     assert "the reason names the injury or illness, so days keep counting" in row["explanation"]
 
 
+@pytest.mark.parametrize("reason", ["Resigned due to back pain",
+                                    "Separated: restrictions could not be accommodated",
+                                    "FMLA leave exhausted"])
+def test_a_reason_about_the_health_or_the_restrictions_keeps_the_count_going(tmp_path, reason):
+    r = rec(tmp_path, encounters=[case()], accommodations=ABSENT,
+            employees=_left("2024-03-15", reason))
+    assert one(r)["days_away"] == 27
+
+
+def test_a_reason_that_says_neither_keeps_the_count_going_and_asks(tmp_path):
+    # "Resigned" does not say the injury had nothing to do with it: the rule lets the
+    # count stop only for an unrelated reason, so it goes on (27 days) and asks
+    r = rec(tmp_path, encounters=[case()], accommodations=ABSENT,
+            employees=_left("2024-03-15", "Resigned"))
+    assert one(r)["days_away"] == 27
+    found = codes(r, "TERMINATION_NO_REASON")
+    assert len(found) == 1 and "('Resigned') does not say" in found["message"].iloc[0]
+
+
 def test_no_reason_keeps_the_count_going_and_asks_for_it(tmp_path):
     r = rec(tmp_path, encounters=[case()], accommodations=ABSENT,
             employees=_left("2024-03-15", None))

@@ -38,6 +38,18 @@ def test_one_years_run_equals_the_every_year_run_cut_to_that_year(sample_bundle,
     assert one.fingerprint == sample_result.fingerprint  # same inputs, same policy
 
 
+def test_with_an_as_of_date_a_years_run_still_has_the_trailing_twelve_months(sample_bundle):
+    # as of 2024-06-30 the trailing 12 months are 2023-07-01..2024-06-30: half of them lie
+    # in 2023, so a run asked for 2024 alone must have read 2023 too, as the batch does
+    policy = Policy(as_of="2024-06-30", today="2026-06-30")
+    one = pipeline.run(sample_bundle, 2024, policy)
+    cut = pipeline.run(sample_bundle, None, policy).select(year=2024)
+    assert one.fingerprint == cut.fingerprint
+    assert one.rates["ttm_tcr"].notna().all()
+    pd.testing.assert_frame_equal(one.rates, cut.rates)
+    pd.testing.assert_frame_equal(one.summaries, cut.summaries)
+
+
 def test_run_for_one_establishment_keeps_only_its_rows(sample_bundle, sample_result):
     one = pipeline.run(sample_bundle, 2024, establishment="PLT02")
     whole_2024 = sample_result.select(year=2024)

@@ -46,7 +46,7 @@ def clock(injury_day: pd.Series, years: np.ndarray, policy: Policy,
     the policy says not to stop there (or reproduces EH's report)."""
     injury = day_numbers(injury_day)
     today_n = day_numbers([policy.today])[0]
-    if policy.as_of is not None:
+    if policy.as_of is not None:  # Policy refuses an as-of after the run date
         fixed = day_numbers([policy.as_of])[0]
         open_end = np.full(len(injury), fixed)
         stop = open_end.copy()
@@ -114,10 +114,16 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
     cs = np.maximum(start, first)
     running = is_open | (end > stop)  # still running at the as-of (or run) date
     expect = rules & running & (est != NAT) & ~perm
-    raw_end = np.where(is_open, clk.open_end[c] if n else 0, end)
-    limit = np.minimum(clk.open_end[c] if n else 0, stop)
-    ce = np.where(perm, np.where(cs <= limit, cs, cs - 1),
-                  np.where(expect, est, np.minimum(raw_end, stop)))
+    open_end = clk.open_end[c] if n else np.zeros(m, "int64")
+    # an open span known by the run date but starting after the log year's end (1904.7(b)
+    # (3)(ix): its days stay on this case) runs to the run date, never to before its start
+    late_open = is_open & (cs > open_end)
+    raw_end = np.where(late_open, stop, np.where(is_open, open_end, end))
+    limit = np.minimum(open_end, stop)  # the as-of day
+    # a recorded end still in the future is the plan: an expected end never extends it
+    expected_end = np.where(is_open, est, np.minimum(est, end))
+    ce = np.where(perm, np.where(cs <= stop, cs, cs - 1),
+                  np.where(expect, expected_end, np.minimum(raw_end, stop)))
     # (viii) the employee left for a reason unrelated to the injury
     term = clk.term[c] if (clk.term is not None and n) else np.full(m, NAT, dtype="int64")
     has_term = rules & (term != NAT)
@@ -148,7 +154,9 @@ def count(spans: pd.DataFrame, clk: Clock, policy: Policy, *,
         (counted & cut_term, lambda r: "stops on " + _iso(term[r]) + ", when the employee "
          "left for a reason unrelated to the injury (" + LEFT + ")"),
         (counted & expect, lambda r: "still running at the as-of date: counted to its "
-         "expected end " + _iso(est[r]) + " (est_end_date; estimated)"),
+         "expected end " + _iso(expected_end[r]) + " (est_end_date; estimated)"),
+        (counted & late_open, "no end date, starts after the log year: runs to the run "
+         "date (estimated)"),
         (counted & is_open, "no end date: runs to the as-of date (estimated)"),
         (counted & clipped, "stops at the as-of date (estimated)"),
         (counted, "counted"),

@@ -64,7 +64,7 @@ CODES: dict[str, tuple[str, str]] = {
         "(counted to the expected end)"),
     "TERMINATION_NO_REASON": (
         "warning", "days counted after the employee left, whose reason is not given "
-        "(1904.7(b)(3)(viii))"),
+        "or does not say it is unrelated to the injury (1904.7(b)(3)(viii))"),
     "TERMINATION_BEFORE_INJURY": (
         "warning", "the employee's termination date is before the injury (ignored)"),
     "SEVERE_FATALITY": (

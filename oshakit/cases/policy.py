@@ -91,6 +91,10 @@ class Policy:
         object.__setattr__(self, "as_of", parse_date(self.as_of, "as_of"))
         today = parse_date(self.today, "today") or dt.date.today()
         object.__setattr__(self, "today", today)
+        if self.as_of is not None and self.as_of > today:
+            raise PolicyError(f"as_of {self.as_of.isoformat()} is after the run date "
+                              f"{today.isoformat()}: the records cannot be known as they "
+                              "will stand; give a date up to today")
 
     @classmethod
     def parse(cls, **options: Any) -> Policy:

@@ -43,9 +43,11 @@ import pandas as pd
 from oshakit.cases import names as N
 from oshakit.cases.text import clean, column, join_per_case, obj, per_unique
 
-INTIMATE = (r"\b(?:intimate|genital\w*|reproductive|penis|penile|testic\w*|testes|scrot\w*|"
-            r"vagin\w*|vulva\w*|uter\w*|ovar\w*|breast\w*|buttock\w*|anus|anal|rect(?:um|al)|"
-            r"perine\w*)\b")
+#: Whole words with their endings spelled out: a stem (``breast\w*``) would also take a
+#: "breastbone" (the sternum) and make it private, which 1904.29(b)(8) forbids.
+INTIMATE = (r"\b(?:intimate|genital(?:s|ia)?|reproductive|penis|penile|testic(?:le|les|ular)|"
+            r"testes|scrot(?:um|al)|vagina[ls]?|vulva[lr]?|uter(?:us|ine)|ovar(?:y|ies|ian)|"
+            r"breasts?|buttocks?|anus|anal|rect(?:um|al)|perine(?:um|al))\b")
 SEXUAL_ASSAULT = r"\bsexual(?:ly)?\s+(?:assault\w*|abuse\w*|attack\w*|harass\w*)|\brap(?:e|ed)\b"
 SHARPS = r"needle|contaminated\s+sharp|\bsharps?\s+injur"
 #: What shows that a sharp was contaminated with another person's blood or other

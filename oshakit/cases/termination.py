@@ -6,13 +6,15 @@ away from work or days of restriction/job transfer." The input carries it in the
 ``employees.termination_date`` and ``employees.termination_reason``; absent columns change
 nothing. Per case, the termination is one of:
 
-- ``unrelated``: a date on or after the injury, known by the as-of date, and a reason that
-  does not name the injury or illness (retirement, layoff, another job...): counting stops
-  after that day (unless ``Policy.stop_at_termination`` is off);
+- ``unrelated``: a date on or after the injury, known by the as-of date, and a reason known
+  to be unrelated (:data:`UNRELATED`: retirement, a plant closing, another job, a layoff,
+  or said outright) that does not also name the injury or illness: counting stops after
+  that day (unless ``Policy.stop_at_termination`` is off);
 - ``related``: the reason names the injury, an illness, a disability, a medical or health
   reason: days keep counting;
-- ``no_reason``: a date but no reason: days keep counting (fail safe: the count may stop
-  only for a reason known to be unrelated) and an exception asks for the reason;
+- ``no_reason``: a date but no reason, or a reason that says neither (``Resigned``): days
+  keep counting (fail safe: the count may stop only for a reason known to be unrelated)
+  and an exception asks for the reason;
 - ``before_injury``: a date before the injury (a rehire the file does not show?): ignored;
 - ``after_as_of``: a date after the as-of (or run) date, not known yet: ignored;
 - ``none``: no date.
@@ -32,11 +34,17 @@ from oshakit.cases.days import NAT, day_numbers
 from oshakit.cases.policy import Policy
 from oshakit.cases.text import clean, column, iso, obj, per_unique
 
-#: A reason that says outright it is not the injury.
-UNRELATED = r"\bunrelated\b|\bnot\s+(?:work[- ]?)?related\b|\bnon[- ]?occupational\b"
+#: A reason known to be unrelated to the injury: said outright, or one of the rule's own
+#: examples and their kin (retirement, a plant closing, another job, a layoff, a move).
+UNRELATED = (r"\bunrelated\b|\bnot\s+(?:work[- ]?)?related\b|\bnon[- ]?occupational\b"
+             r"|\bretire|\b(?:plant|site|store|facility|location)\s+clos|\bclosure\b"
+             r"|\b(?:another|new|other)\s+(?:job|position|employer|employment)\b"
+             r"|\blaid\s+off\b|\blay-?offs?\b|\breduction\s+in\s+force\b|\brif\b"
+             r"|\brelocat|\bmoved\b|\bend\s+of\s+(?:season|contract|assignment)")
 #: A reason that names the injury or illness (then days keep counting).
 RELATED = (r"injur|\bill(?:ness)?\b|medical|disab|health|work[- ]?related|workers'?\s*comp"
-           r"|unable\s+to\s+(?:return|work|perform)|\boccupational\b|accident")
+           r"|unable\s+to\s+(?:return|work|perform)|\boccupational\b|accident|pain"
+           r"|restriction|accommodat|\bleave\s+exhausted|\bfmla\b")
 PARAGRAPH = "1904.7(b)(3)(viii)"
 
 
@@ -51,13 +59,20 @@ class Terminations:
     reason: np.ndarray
 
 
-def _is_related(reasons: pd.Series) -> np.ndarray:
+def _reading(reasons: pd.Series) -> np.ndarray:
+    """Per reason: ``related``, ``unrelated`` or ``no_reason`` (blank, or says neither)."""
     def check(u: pd.Series) -> pd.Series:
-        unrelated = u.str.contains(UNRELATED, flags=re.IGNORECASE, regex=True)
-        related = u.str.contains(RELATED, flags=re.IGNORECASE, regex=True)
-        return (related & ~unrelated).fillna(False).astype(bool)
+        unrelated = u.str.contains(UNRELATED, flags=re.IGNORECASE, regex=True).fillna(False)
+        related = u.str.contains(RELATED, flags=re.IGNORECASE, regex=True).fillna(False)
+        said = u.str.contains(r"\bunrelated\b|\bnot\s+(?:work[- ]?)?related\b",
+                              flags=re.IGNORECASE, regex=True).fillna(False)
+        # "Disability retirement": names the illness, so related; "unrelated to the injury"
+        # names the injury but says outright it is not
+        return pd.Series(np.select([said, related, unrelated],
+                                   ["unrelated", "related", "unrelated"],
+                                   default="no_reason"), index=u.index, dtype=object)
 
-    return per_unique(reasons, check).to_numpy(dtype=bool)
+    return per_unique(reasons, check).to_numpy(dtype=object)
 
 
 def terminations(cases: pd.DataFrame, policy: Policy) -> Terminations:
@@ -68,11 +83,11 @@ def terminations(cases: pd.DataFrame, policy: Policy) -> Terminations:
     injury = day_numbers(cases["date_of_injury"])
     known_by = day_numbers([policy.as_of or policy.today])[0]
     has = day != NAT
-    related = _is_related(reason)
+    reading = _reading(reason)
     status = np.select(
-        [~has, day < injury, day > known_by, reason.isna().to_numpy(), related],
-        ["none", "before_injury", "after_as_of", "no_reason", "related"],
-        default="unrelated",
+        [~has, day < injury, day > known_by, reason.isna().to_numpy()],
+        ["none", "before_injury", "after_as_of", "no_reason"],
+        default=reading,
     ).astype(object)
     stops = np.where(status == "unrelated", day, NAT).astype("int64")
     return Terminations(status, stops, date.astype("datetime64[ns]"), obj(reason))
@@ -98,8 +113,9 @@ def parts(cases: pd.DataFrame, t: Terminations, span_out: pd.DataFrame, on_log: 
             "TERMINATION_NO_REASON", file=file, line=line[rows], column=N.EMP_TERM_REASON,
             case=rows,
             message="the employee left on " + when[rows] + " (employees.termination_date) "
-            "but employees.termination_reason is blank: the days after it are still counted; "
-            "if the reason is unrelated to the injury they may stop (" + PARAGRAPH + ")",
+            "but employees.termination_reason " + _given(t.reason[rows]) + ": the days after "
+            "it are still counted; if the reason is unrelated to the injury they may stop ("
+            + PARAGRAPH + ")",
         ))
     rows = np.flatnonzero((t.status == "before_injury") & on_log)
     if len(rows):
@@ -111,6 +127,13 @@ def parts(cases: pd.DataFrame, t: Terminations, span_out: pd.DataFrame, on_log: 
             "as if employed)",
         ))
     return out
+
+
+def _given(reasons: np.ndarray) -> np.ndarray:
+    """'is blank', or the reason quoted with 'does not say ...', per row."""
+    return np.array(["is blank" if r is None or r != r else
+                     f"('{r}') does not say whether it is unrelated to the injury"
+                     for r in reasons], dtype=object)
 
 
 def sentence(status: str, date: str, reason: str, on: bool, dropped: int) -> str:
@@ -129,8 +152,9 @@ def sentence(status: str, date: str, reason: str, on: bool, dropped: int) -> str
                 f"illness, so days keep counting ({PARAGRAPH} stops the count only for an "
                 "unrelated reason).")
     if status == "no_reason":
-        return (f"The employee left on {date} with no employees.termination_reason: days "
-                f"keep counting until the reason is known ({PARAGRAPH}).")
+        return (f"The employee left on {date}{quoted}; employees.termination_reason "
+                f"{'does not say whether it is unrelated to the injury' if reason else 'is blank'}"
+                f": days keep counting until the reason is known ({PARAGRAPH}).")
     if status == "before_injury":
         return (f"employees.termination_date {date} is before the injury: ignored.")
     if status == "after_as_of":
