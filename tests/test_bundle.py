@@ -205,6 +205,33 @@ def test_impossible_or_unknown_dates_reject_the_cell_not_the_row(tmp_path, make_
     assert b.accounting.loc[0, "cells_rejected"] == 1
 
 
+@pytest.mark.parametrize("text", ["0202-03-04", "0202-03-04 10:00:00", "2204-03-04T10:00:00",
+                                  "1899-12-31", "2101-01-01", "03/04/0202", "03/04/2300",
+                                  "03/04/1600 10:00"])
+def test_a_year_outside_1900_2100_rejects_the_cell_not_wrapped_to_another_date(
+        tmp_path, make_bundle, text):
+    # 0202 is a typo for 2020 or 2024: no year the kit can trust. Years outside 1678-2261
+    # do not fit pandas' nanoseconds and used to wrap around (0202-03-04 read as 1955-10-31).
+    rows = f"E1,P1,id:ext_id,{text}\nE2,P2,id:ext_id,2024-03-05\n"
+    b = make_bundle(tmp_path, {"e.csv": enc(rows, "incidents.inc_datetime")})
+    assert rules(b) == [(2, "datetime")]
+    rej = b.rejects.iloc[0]
+    assert (rej["file"], rej["column"], rej["value"]) == ("e.csv", "incidents.inc_datetime",
+                                                          text)
+    assert "1900-2100" in rej["message"]
+    dates = b["encounters"]["incidents.inc_datetime"]
+    assert pd.isna(dates[0]) and dates[1] == pd.Timestamp("2024-03-05")
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "01/01/1900", "2100-12-31 23:59:59",
+                                  "12/31/2100"])
+def test_the_first_and_last_years_are_read(tmp_path, make_bundle, text):
+    b = make_bundle(tmp_path, {"e.csv": enc(f"E1,P1,id:ext_id,{text}\n",
+                                            "encounters.serv_date")})
+    assert len(b.rejects) == 0
+    assert b["encounters"].loc[0, "encounters.serv_date"] == pd.Timestamp(text)
+
+
 def test_injury_datetime_without_time_is_marked_time_unknown(tmp_path, make_bundle):
     rows = "E1,P1,id:ext_id,2024-03-05\nE2,P2,id:ext_id,2024-03-05 00:00:00\nE3,P3,id:ext_id,\n"
     b = make_bundle(tmp_path, {"e.csv": enc(rows, "incidents.inc_datetime")})
