@@ -377,12 +377,20 @@ def _keys_unique(columns: dict[str, pa.ChunkedArray], kind: schema.Kind) -> bool
 
 def _above_header(head: H.Header, ncols: int, problems: Problems
                   ) -> tuple[int, dict[tuple[str, int], str]]:
-    """Title rows above the header are skipped; rows that look like data are rejected."""
+    """Title rows above the header are skipped; rows that may be data are rejected.
+
+    A title row is a line with at most one value (``Injury export,,,``), or a few values on
+    a line whose field count is not the header's (``Run by,J. Doe``). A line with the
+    header's field count and two values or more may be a sparse data row (an encounter with
+    most of its cells empty): it is rejected, so it counts as unread; so is a line of another
+    field count with values in half the header's columns or more.
+    """
     rows, texts = 0, {}
     for line, cells in head.above:
         filled = [c for c in (c.strip() for c in cells) if c]
         shown = head.delimiter.join(cells).strip(head.delimiter + " ")
-        if len(cells) >= max(2, ncols // 2) and len(filled) >= max(2, ncols // 2):
+        many = len(cells) >= max(2, ncols // 2) and len(filled) >= max(2, ncols // 2)
+        if len(filled) >= 2 and (len(cells) == ncols or many):
             rows += 1
             texts[(problems.file, line)] = shown[:TEXT_KEPT]
             problems.add(line, "", shown, "above_header",
