@@ -216,3 +216,78 @@ def test_a_present_but_empty_file_feeds_every_year(load, text):
         assert where(table) == [("patient_clinical_restriction.csv",
                                  None if text == "" else 1, "file")]
         assert "holds no rows" in table["affects"].iloc[0]
+
+
+# --- the filing duty of Y reads the year before, and the company fields --------------------
+# 1904.1: the log of Y is required unless the company had 10 or fewer employees during Y-1;
+# oshakit.duty adds the Y-1 peak_employees of the company's establishments, and groups
+# establishments into a company by company_name or EIN.
+
+PEAK_HEAD = WORK_HEAD + ",employment.peak_employees"
+PEAK_ROWS = ["EST1,2023,50,100000,60", "EST1,2024,52,104000,61"]
+
+
+def with_peaks(rows: list[str]) -> dict[str, str]:
+    return {"employment.csv": PEAK_HEAD + "\n" + "\n".join(rows) + "\n"}
+
+
+def test_a_peak_of_the_year_before_feeds_the_next_year(load):
+    b = load(**with_peaks(with_row(PEAK_ROWS, 0, "EST1,2023,50,100000,sixty")))
+    assert [tuple(x) for x in b.errors[["line", "column"]].values] == [
+        (2, "employment.peak_employees")]
+    assert where(fed(b, 2023)) == [("employment.csv", 2, "cell")]
+    table = fed(b, 2024)
+    assert where(table) == [("employment.csv", 2, "cell")]
+    assert "2024 filing duty" in table.iloc[0]["affects"]
+    assert fed(b, 2025).empty  # 2025's duty reads 2024, not 2023
+
+
+def test_hours_of_the_year_before_feed_only_their_year(load):
+    b = load(**with_peaks(with_row(PEAK_ROWS, 0, "EST1,2023,50,lots,60")))
+    assert where(fed(b, 2023)) == [("employment.csv", 2, "cell")]
+    assert fed(b, 2024).empty  # the duty reads the head count only
+
+
+@pytest.mark.parametrize("row", ["EST1,2023,50,100000", "EST2,2023,5,9000,7,extra"])
+def test_an_unreadable_employment_row_of_the_year_before_feeds_the_next_year(load, row):
+    # EST2 has no case and no other row: it may still be of the same company (its head
+    # count then adds to EST1's)
+    b = load(**with_peaks([*PEAK_ROWS, row]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(4, "field_count")]
+    table = fed(b, 2024)
+    assert where(table) == [("employment.csv", 4, "row")]
+    assert "2024 filing duty" in table.iloc[0]["affects"]
+    assert fed(b, 2025).empty
+
+
+def test_an_employment_row_whose_year_cannot_be_read_feeds_the_year(load):
+    b = load(**with_peaks([*PEAK_ROWS, "EST2,5,9000,7"]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(4, "field_count")]
+    for year in (2023, 2024, 2025):
+        assert where(fed(b, year)) == [("employment.csv", 4, "row")]
+
+
+def test_a_company_field_of_any_establishment_feeds_every_year(load):
+    # EST2 has no case and no employment row: only its EIN is damaged (a quote in a
+    # column that is not prose empties the cell), and the EIN groups it into a company
+    est = ("establishments.establishment_code,establishments.establishment_name,"
+           'establishments.ein\nEST1,Plant One,12-3456789\nEST2,Depot,12-34"56789\n')
+    b = load(**{"establishments.csv": est})
+    assert [tuple(x) for x in b.errors[["line", "column"]].values] == [
+        (3, "establishments.ein")]
+    for year in (2023, 2024, 2025):
+        table = fed(b, year)
+        assert where(table) == [("establishments.csv", 3, "cell")]
+        assert f"{year} filing duty" in table.iloc[0]["affects"]
+
+
+def test_an_unreadable_row_of_an_establishment_employed_the_year_before_feeds_the_next(load):
+    # EST2 worked in 2023 only: its row (company name, EIN) decides whose head count it adds to
+    est = ("establishments.establishment_code,establishments.establishment_name,"
+           "establishments.company_name\nEST1,Plant One,Acme\nEST2,Depot\n")
+    b = load(**{"establishments.csv": est}, **with_peaks([*PEAK_ROWS, "EST2,2023,5,9000,7"]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(3, "field_count")]
+    table = fed(b, 2024)
+    assert where(table) == [("establishments.csv", 3, "row")]
+    assert "2024 filing duty" in table.iloc[0]["affects"]
+    assert fed(b, 2025).empty  # EST2 has no 2024 row
