@@ -93,13 +93,18 @@ class _Index:
     numbers_seen: set  # every case number written on an encounter
     lines: dict = field(default_factory=dict)  # frame name -> {line: position}
 
-    def row(self, frame: pd.DataFrame | None, name: str, line: int) -> pd.Series | None:
-        """The row of ``frame`` read from ``line`` (None when there is none)."""
+    def row(self, frame: pd.DataFrame | None, name: str, line: int, file: str | None = None,
+            files=None) -> pd.Series | None:
+        """The row of ``frame`` read from ``line`` (None when there is none); of ``file``
+        too when ``files`` gives the file of each row (a frame read from several files)."""
         if frame is None or LINE not in frame.columns:
             return None
         if name not in self.lines:
-            self.lines[name] = dict(zip(frame[LINE].tolist(), range(len(frame)), strict=True))
-        pos = self.lines[name].get(line)
+            keys = frame[LINE].tolist()
+            if files is not None:
+                keys = list(zip(files.tolist(), keys, strict=True))
+            self.lines[name] = dict(zip(keys, range(len(frame)), strict=True))
+        pos = self.lines[name].get(line if files is None else (file, line))
         return None if pos is None else frame.iloc[pos]
 
 
@@ -171,15 +176,26 @@ def _judge(r, bundle, index: _Index, kinds: dict, year: int) -> tuple[str, str |
     if line is None:
         return "file", f"unknown: every row of {r.file}"
     several = sum(k == kind for k in kinds.values()) > 1
-    row = None if several else index.row(bundle.get(kind), kind, line)
+    frame, dropped = bundle.get(kind), getattr(bundle, "dropped", {}).get(kind)
+    files = getattr(bundle, "row_files", {})
+    placed = not several or (_aligned(frame, files.get(kind))
+                             and _aligned(dropped, files.get("dropped " + kind)))
+    if not placed:  # several files and no file per row: the line alone places no row
+        return ("cell" if r.column else "row"), UNKNOWN
+    row = index.row(frame, kind, line, r.file, files.get(kind) if several else None)
     if row is not None:  # the row is in its frame: only the cell was not read
         return "cell", _cell(kind, row, r, index, year)
-    gone = None if several else index.row(getattr(bundle, "dropped", {}).get(kind),
-                                          "dropped " + kind, line)
+    gone = index.row(dropped, "dropped " + kind, line, r.file,
+                     files.get("dropped " + kind) if several else None)
     if gone is not None:
         return "row", _cell(kind, gone, r, index, year, whole=True)
     text = getattr(bundle, "rejected_text", {}).get((r.file, line))
     return "row", _row(kind, text, line, index, year)
+
+
+def _aligned(frame: pd.DataFrame | None, files) -> bool:
+    """Whether ``files`` gives the file of each row of ``frame`` (no frame: nothing to place)."""
+    return frame is None or not len(frame) or (files is not None and len(files) == len(frame))
 
 
 def _cell(kind: str, row: pd.Series, r, index: _Index, year: int, whole: bool = False
@@ -230,7 +246,9 @@ def _cell(kind: str, row: pd.Series, r, index: _Index, year: int, whole: bool = 
         if row_year == year:
             return (f"the {year} 300A of establishment {code}: hours worked or employee "
                     "counts may be wrong")
-        if row_year == year - 1 and (whole or r.column in _PRIOR_YEAR_COLUMNS):
+        # a dropped duplicate (same establishment and year) differs only by its values
+        held = whole and any(pd.notna(row.get(c)) for c in _PRIOR_YEAR_COLUMNS)
+        if row_year == year - 1 and (held or r.column in _PRIOR_YEAR_COLUMNS):
             return _prior(year, f"the {year - 1} head count of establishment {code}")
         return None
     return UNKNOWN

@@ -291,3 +291,39 @@ def test_an_unreadable_row_of_an_establishment_employed_the_year_before_feeds_th
     assert where(table) == [("establishments.csv", 3, "row")]
     assert "2024 filing duty" in table.iloc[0]["affects"]
     assert fed(b, 2025).empty  # EST2 has no 2024 row
+
+
+# --- several files of one kind (concat) -----------------------------------------------------
+
+
+def test_rejects_in_one_of_several_files_of_a_kind_feed_their_row_year(tmp_path, make_bundle):
+    # Both employment files have a line 2: the file and the line together place the row.
+    f = files(work=["EST1,2023,50,100000"])
+    f["employment_2024.csv"] = (WORK_HEAD + "\nEST1,2024,52,lots\nEST1,2023,50,100000\n")
+    b = make_bundle(tmp_path / "b", f, concat=True)
+    assert [tuple(x) for x in b.errors[["file", "line", "code"]].values] == [
+        ("employment_2024.csv", 2, "number"), ("employment_2024.csv", 3, "key_duplicate")]
+    table = fed(b, 2024)
+    assert where(table) == [("employment_2024.csv", 2, "cell")]
+    assert "2024 300A of establishment EST1" in table.iloc[0]["affects"]
+    assert where(fed(b, 2023)) == [("employment_2024.csv", 3, "row")]
+    assert fed(b, 2025).empty
+
+
+def test_a_reject_of_several_files_that_cannot_be_placed_feeds_every_year(tmp_path,
+                                                                           make_bundle):
+    f = files(work=["EST1,2023,50,100000"])
+    f["employment_2024.csv"] = WORK_HEAD + "\nEST1,2024,52,lots\n"
+    b = make_bundle(tmp_path / "b", f, concat=True)
+    b.row_files = {}  # a bundle built without the file of each row
+    for year in (2023, 2024, 2025):
+        table = fed(b, year)
+        assert where(table) == [("employment_2024.csv", 2, "cell")]
+        assert table.iloc[0]["affects"].startswith("unknown: ")
+
+
+def test_a_dropped_duplicate_of_the_year_before_feeds_the_next_year_by_its_peak(load):
+    b = load(**with_peaks([*PEAK_ROWS, "EST1,2023,50,100000,65"]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(4, "key_duplicate")]
+    assert where(fed(b, 2024)) == [("employment.csv", 4, "row")]
+    assert fed(b, 2025).empty

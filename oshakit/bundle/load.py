@@ -111,6 +111,7 @@ def load_bundle(
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
     dropped: dict[str, pd.DataFrame] = {}
+    row_files: dict[str, np.ndarray] = {}
     for kind_name in schema.KINDS:
         results = parsed.get(kind_name)
         if not results:
@@ -125,7 +126,11 @@ def load_bundle(
         frame, dup, dup_rows = _drop_duplicate_keys(frame, kind, results)
         rejects.append(dup)
         if len(dup_rows):
-            dropped[kind_name] = dup_rows
+            if "_file" in dup_rows:
+                row_files["dropped " + kind_name] = dup_rows["_file"].to_numpy()
+            dropped[kind_name] = dup_rows.drop(columns=["_file"], errors="ignore")
+        if "_file" in frame:
+            row_files[kind_name] = frame["_file"].to_numpy()
         for r in results:
             r.rejected_rows += int((dup["file"] == r.file.name).sum()) if len(dup) else 0
             accounting.append(r.account(kind_name))
@@ -139,6 +144,7 @@ def load_bundle(
     bundle = Bundle(folder, frames, files, rejects_df, acc.reset_index(drop=True))
     bundle.rejected_text = texts
     bundle.dropped = dropped
+    bundle.row_files = row_files
     if strict:
         serious = rejects_df[rejects_df["severity"].isin(["error", "warning"])]
         if len(serious):
@@ -735,5 +741,4 @@ def _drop_duplicate_keys(frame: pd.DataFrame, kind: schema.Kind, results: list[_
                               + "; this later row is rejected"
                               for fl in first_line[here]]))
         parts.append(p.frame())
-    return frame.loc[~dup], pd.concat(parts, ignore_index=True), sub.drop(
-        columns=["_file"], errors="ignore")
+    return frame.loc[~dup], pd.concat(parts, ignore_index=True), sub

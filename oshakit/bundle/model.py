@@ -65,6 +65,10 @@ class Bundle:
     rejected_text: dict[tuple[str, int], str] = field(default_factory=dict, repr=False)
     #: kind -> the typed rows rejected because their key was used before (``_line`` kept).
     dropped: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: For a kind read from several files (``concat=True``): the file each row of its frame,
+    #: and of its ``dropped`` rows, was read from, under the keys ``kind`` and
+    #: ``"dropped " + kind`` (a line number alone does not place a row then).
+    row_files: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         return self.frames[kind]
