@@ -401,3 +401,22 @@ def test_an_unreadable_privacy_flag_is_a_cell_reject_on_its_column_and_line(tmp_
     assert reject["value"] == "private?"
     assert pd.isna(b["encounters"].loc[1, "incidents.privacy_case"])  # emptied, row kept
     assert list(b["encounters"]["encounters.ext_id"]) == ["E1", "E2"]
+
+
+WORK = ("employment.establishment_code,employment.year,employment.annual_average_employees,"
+        "employment.total_hours_worked,employment.peak_employees")
+
+
+@pytest.mark.parametrize("row,code", [('EST"2,,,,', "quote_in_field"),
+                                      (',,,,6"', "key_missing")])
+def test_a_row_left_empty_by_emptying_a_quoted_cell_is_rejected_and_counted(
+        tmp_path, make_bundle, row, code):
+    # The row held a value (with a stray quote): it is not an empty row of delimiters.
+    b = make_bundle(tmp_path, {"e.csv": enc("E1,P1,id:ext_id\n"),
+                               "w.csv": f"{WORK}\n{row}\nEST1,2024,5,100,6\n"})
+    assert (2, code) in rules(b)
+    assert "empty_rows" not in set(b.rejects["code"])
+    acc = b.accounting.set_index("file").loc["w.csv"]
+    assert (acc["rows_read"], acc["accepted"], acc["rejected"]) == (2, 1, 1)
+    assert b["employment"]["employment.establishment_code"].tolist() == ["EST1"]
+    assert_accounting_invariant(b)

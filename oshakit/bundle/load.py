@@ -326,7 +326,10 @@ def _read_text(file: Path, text: T.Text, problems: Problems, workers: ThreadPool
     quote_cells, quote_rows = _quoted_cells(recs, quoted, names, kind, problems)
     lines = recs.lines[order]
     rows_read = len(recs.starts) + above_rows
-    table, lines, order, n_empty = _drop_empty_rows(table, lines, order)
+    # a row left empty by emptying its quote-bearing cells was not empty: it is kept, to be
+    # rejected (and counted) like any row whose quoting is damaged
+    emptied = np.fromiter({c.record for c in quoted if not c.kept}, dtype=np.int64)
+    table, lines, order, n_empty = _drop_empty_rows(table, lines, order, emptied)
     rows_read -= n_empty
     if n_empty:
         problems.add(head.line, "", None, "empty_rows",
@@ -562,7 +565,10 @@ def _open_quote_column(line: str, delimiter: str) -> int | None:
     return opened if inside else None
 
 
-def _drop_empty_rows(table: pa.Table, lines: np.ndarray, order: np.ndarray):
+def _drop_empty_rows(table: pa.Table, lines: np.ndarray, order: np.ndarray,
+                     emptied: np.ndarray | None = None):
+    """Rows with no value at all dropped (not rows), except those of the records
+    ``emptied`` (a cell was emptied by the loader, so the row did hold something)."""
     if not table.num_rows or not table.num_columns:
         return table, lines, order, 0
     if all(c.null_count == 0 for c in table.columns[:1]):
@@ -572,6 +578,8 @@ def _drop_empty_rows(table: pa.Table, lines: np.ndarray, order: np.ndarray):
         nulls = col.is_null()
         empty = nulls if empty is None else pc.and_(empty, nulls)
     mask = np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+    if emptied is not None and len(emptied):
+        mask &= ~np.isin(order, emptied)
     if not mask.any():
         return table, lines, order, 0
     keep = ~mask
