@@ -420,3 +420,31 @@ def test_a_row_left_empty_by_emptying_a_quoted_cell_is_rejected_and_counted(
     assert (acc["rows_read"], acc["accepted"], acc["rejected"]) == (2, 1, 1)
     assert b["employment"]["employment.establishment_code"].tolist() == ["EST1"]
     assert_accounting_invariant(b)
+
+
+def test_a_capitalised_word_is_a_prefix_only_before_a_known_column(tmp_path, make_bundle):
+    # EMPLOYEE ID and SUPERVISOR ID are two columns, not two copies of "ID"; an option the
+    # kit does not list (NOCHECK) still goes before a known name
+    text = enc("E1,P1,id:ext_id,u1,s9,2024-05-01\n",
+               "EMPLOYEE ID,SUPERVISOR ID,NOCHECK encounters.serv_date")
+    b = make_bundle(tmp_path, {"e.csv": text})
+    assert len(b.rejects[b.rejects["severity"] != "info"]) == 0
+    frame = b["encounters"]
+    assert frame.loc[0, "EMPLOYEE ID"] == "u1" and frame.loc[0, "SUPERVISOR ID"] == "s9"
+    assert frame.loc[0, "encounters.serv_date"] == pd.Timestamp("2024-05-01")
+
+
+def test_a_duplicate_column_the_kit_does_not_read_is_a_warning(tmp_path, make_bundle):
+    text = enc("E1,P1,id:ext_id,a,b\n", "Notes,Notes")
+    b = make_bundle(tmp_path, {"e.csv": text})
+    assert rules(b) == []
+    dup = b.rejects[b.rejects["code"] == "duplicate_column"]
+    assert dup[["line", "column", "severity"]].values.tolist() == [[1, "Notes", "warning"]]
+    assert b["encounters"].loc[0, "Notes"] == "a"
+
+
+def test_a_duplicate_column_the_kit_reads_is_an_error(tmp_path, make_bundle):
+    text = enc("E1,P1,id:ext_id,2024-05-01,2024-05-02\n",
+               "encounters.serv_date,encounters.serv_date")
+    b = make_bundle(tmp_path, {"e.csv": text})
+    assert rules(b) == [(1, "duplicate_column")]

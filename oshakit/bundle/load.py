@@ -422,9 +422,13 @@ def _column_names(head: H.Header, problems: Problems, bad_header: list[int]) -> 
             continue
         if nm in seen:
             names[i] = f"{nm}~{i + 1}"
+            # which of two copies is right is a guess only for a column the kit reads
+            read = head.kind is not None and nm in head.kind.column_names
             problems.add(head.line, nm, cell, "duplicate_column",
                          f"appears twice in the header (columns {seen[nm] + 1} and {i + 1}); "
-                         f"the first is read, the second is kept as {names[i]}")
+                         f"the first is read, the second is kept as {names[i]}"
+                         + ("" if read else " (the kit does not read this column)"),
+                         severity="error" if read else "warning")
             continue
         seen[nm] = i
         tidy = cell.strip()
