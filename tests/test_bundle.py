@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -448,3 +450,20 @@ def test_a_duplicate_column_the_kit_reads_is_an_error(tmp_path, make_bundle):
                "encounters.serv_date,encounters.serv_date")
     b = make_bundle(tmp_path, {"e.csv": text})
     assert rules(b) == [(1, "duplicate_column")]
+
+
+def test_a_folder_whose_entries_cannot_be_listed_is_a_clear_error(tmp_path, make_bundle,
+                                                                   monkeypatch):
+    # (the tests run as root, where chmod does not stop a listing: the refusal is simulated)
+    folder = tmp_path / "b"
+    make_bundle(folder, {"e.csv": enc("E1,P1,id:ext_id\n")})
+    real = Path.iterdir
+
+    def refuse(self):
+        if self == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(BundleError, match=r"bundle folder .* cannot be read: Permission denied"):
+        load_bundle(folder)

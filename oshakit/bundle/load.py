@@ -196,9 +196,15 @@ _TRIM = _malloc_trim()
 
 def data_files(folder: Path) -> list[Path]:
     """The entries of a bundle folder the loader reads (by their suffix; not hidden files,
-    not the sample generator's answer key), in name order."""
+    not the sample generator's answer key), in name order. A folder whose entries cannot be
+    listed raises :class:`BundleError`."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise BundleError(f"the bundle folder {folder} cannot be read: "
+                          f"{exc.strerror or exc}") from exc
     out = []
-    for p in sorted(folder.iterdir()):
+    for p in entries:
         if p.name.startswith(".") or p.name in NOT_DATA:
             continue
         if p.suffix.lower() not in DATA_SUFFIXES:
