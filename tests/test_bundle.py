@@ -467,3 +467,20 @@ def test_a_folder_whose_entries_cannot_be_listed_is_a_clear_error(tmp_path, make
     monkeypatch.setattr(Path, "iterdir", refuse)
     with pytest.raises(BundleError, match=r"bundle folder .* cannot be read: Permission denied"):
         load_bundle(folder)
+
+
+def test_white_space_lines_are_blank_on_both_paths_of_a_one_column_file(tmp_path,
+                                                                         make_bundle):
+    from oshakit.bundle import records as R
+
+    body = "E1\n\nE2\n  \n\t\r\nE3\n"
+    data = ("encounters.ext_id\n" + body).encode()
+    start = data.index(b"\n") + 1
+    fast = R.scan(data, start, 2, ",", 1)
+    careful = R.scan(data, start, 2, ",", 1, careful=True)
+    assert fast.fast and not careful.fast
+    assert fast.lines.tolist() == careful.lines.tolist() == [2, 4, 7]
+    b = make_bundle(tmp_path, {"e.csv": data})
+    assert b["encounters"]["_line"].tolist() == [2, 4, 7]
+    assert "key_missing" not in set(b.rejects["code"])
+    assert b.accounting.loc[0, "rows_read"] == 3
