@@ -62,3 +62,10 @@ def test_an_unreadable_bundle_folder_is_a_message_not_a_traceback(sample_dir, mo
     assert code != 0
     assert "Traceback" not in out.out + out.err
     assert "cannot be read: Permission denied" in out.err
+
+
+def test_inspect_refuses_a_year_the_bundle_lacks_like_every_command(sample_dir, capsys):
+    assert main(["inspect", str(sample_dir), "--year", "2019"]) == 2
+    out = capsys.readouterr()
+    assert "the bundle has no data for 2019; it covers 2023, 2024, 2025" in out.err
+    assert "Fit to file" not in out.out

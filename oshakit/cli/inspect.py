@@ -37,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     bundle = load_bundle(args.bundle, strict=args.strict)
+    if args.year is not None:  # a year the bundle does not cover is refused, as elsewhere
+        from oshakit.pipeline import bundle_years
+        from oshakit.result import check_year
+
+        check_year(args.year, bundle_years(bundle))
     limit = None if args.all else max(args.limit, 0)
     print(accounting_text(bundle))
     print()
