@@ -19,11 +19,6 @@ FILE_CODES = frozenset({
     "file_unreadable", "file_binary", "file_empty", "file_header_only", "unknown_kind",
     "encoding_file",
 })
-#: Codes of problems that reject a whole row (the row is in no frame).
-ROW_CODES = frozenset({
-    "field_count", "quote_unclosed", "encoding", "control_chars", "key_missing",
-    "key_duplicate", "above_header",
-})
 #: Codes of problems about a header column (line 1 or the header's line).
 COLUMN_CODES = frozenset({"missing_column", "duplicate_column", "header_encoding"})
 #: How long a value may be in a problem row before it is cut (huge cells stay readable).
@@ -164,10 +159,6 @@ class Problems:
         if not parts:
             return empty_rejects()
         return problems.conform(pd.concat(parts, ignore_index=True), ["value"])
-
-    def count(self, severity: str = "error") -> int:
-        return (sum(int((p["severity"] == severity).sum()) for p in self.parts)
-                + sum(1 for s in self.rows["severity"] if s == severity))
 
 
 def _cut(value: str | None) -> str | None:
