@@ -12,13 +12,19 @@ Which rejects feed year Y:
 - a cell of a row that is in its frame: the rows of that year's cases (encounters, and the
   conditions, restrictions, accommodations and body parts of their encounters), the
   employees of those cases, the establishments of that year's cases or employment rows,
-  and the employment rows of year Y. A rejected injury date is the exception: the row no
-  longer opens its case, whose year is then unknown, so it feeds every year;
+  and the employment rows of year Y. The filing duty of Y (``oshakit.duty``) also reads
+  the year before: the head count (``employment.peak_employees``) of every employment row
+  of Y-1 (the company's size then decides whether a log of Y is required), and the
+  company fields of every establishment (``company_name``, ``ein``: which establishments
+  make one company), so those cells feed Y too. A rejected injury date is the exception: the
+  row no longer opens its case, whose year is then unknown, so it feeds every year;
 - a whole row that could not be read: the case it names when one of its fields is a known
   case number (encounters) or encounter id (child rows), the cases of the employee or the
-  establishment it names; an employee, establishment or employment row that names none is
-  counted against the year's cases and 300As that lack theirs; any other row feeds every
-  year (it may open or belong to any case);
+  establishment it names; an employment row naming Y-1, or no year at all, and an
+  establishment row naming an establishment employed in Y-1 feed Y (the filing duty); an
+  employee, establishment or employment row that names none is counted against the year's
+  cases and 300As that lack theirs; any other row feeds every year (it may open or belong to
+  any case);
 - a row rejected because its key was used before was read in full: it is judged by its own
   fields, like a row in a frame;
 - a file that could not be read or whose kind could not be told, and a missing or
@@ -39,6 +45,7 @@ import pandas as pd
 
 from oshakit import problems
 from oshakit.bundle import COLUMN_CODES, FILE_CODES
+from oshakit.bundle.types import YEARS
 from oshakit.schema import KINDS, LINE
 
 COLUMNS = [*problems.CORE, "value", "scope", "affects"]
@@ -56,6 +63,10 @@ _WHAT = {
 }
 _TOKEN = re.compile(r"[,;\t|\"\r\n]+")
 _CHILD_KINDS = ("conditions", "restrictions", "accommodations", "nibp")
+#: What the filing duty of year Y reads outside year Y (oshakit.duty): the head count of the
+#: year before, and the fields that group establishments into a company, for every year.
+_PRIOR_YEAR_COLUMNS = frozenset({"employment.peak_employees"})
+_COMPANY_COLUMNS = frozenset({"establishments.company_name", "establishments.ein"})
 
 
 def empty() -> pd.DataFrame:
@@ -78,16 +89,22 @@ class _Index:
     lost_employees: list  # case numbers of the year whose employee is not in employees.csv
     lost_establishments: list  # Y establishments not in establishments.csv
     lost_employment: list  # Y establishments (with cases) without an employment row for Y
+    prior_establishments: set  # establishment codes with an employment row in Y-1
     numbers_seen: set  # every case number written on an encounter
     lines: dict = field(default_factory=dict)  # frame name -> {line: position}
 
-    def row(self, frame: pd.DataFrame | None, name: str, line: int) -> pd.Series | None:
-        """The row of ``frame`` read from ``line`` (None when there is none)."""
+    def row(self, frame: pd.DataFrame | None, name: str, line: int, file: str | None = None,
+            files=None) -> pd.Series | None:
+        """The row of ``frame`` read from ``line`` (None when there is none); of ``file``
+        too when ``files`` gives the file of each row (a frame read from several files)."""
         if frame is None or LINE not in frame.columns:
             return None
         if name not in self.lines:
-            self.lines[name] = dict(zip(frame[LINE].tolist(), range(len(frame)), strict=True))
-        pos = self.lines[name].get(line)
+            keys = frame[LINE].tolist()
+            if files is not None:
+                keys = list(zip(files.tolist(), keys, strict=True))
+            self.lines[name] = dict(zip(keys, range(len(frame)), strict=True))
+        pos = self.lines[name].get(line if files is None else (file, line))
         return None if pos is None else frame.iloc[pos]
 
 
@@ -159,15 +176,26 @@ def _judge(r, bundle, index: _Index, kinds: dict, year: int) -> tuple[str, str |
     if line is None:
         return "file", f"unknown: every row of {r.file}"
     several = sum(k == kind for k in kinds.values()) > 1
-    row = None if several else index.row(bundle.get(kind), kind, line)
+    frame, dropped = bundle.get(kind), getattr(bundle, "dropped", {}).get(kind)
+    files = getattr(bundle, "row_files", {})
+    placed = not several or (_aligned(frame, files.get(kind))
+                             and _aligned(dropped, files.get("dropped " + kind)))
+    if not placed:  # several files and no file per row: the line alone places no row
+        return ("cell" if r.column else "row"), UNKNOWN
+    row = index.row(frame, kind, line, r.file, files.get(kind) if several else None)
     if row is not None:  # the row is in its frame: only the cell was not read
         return "cell", _cell(kind, row, r, index, year)
-    gone = None if several else index.row(getattr(bundle, "dropped", {}).get(kind),
-                                          "dropped " + kind, line)
+    gone = index.row(dropped, "dropped " + kind, line, r.file,
+                     files.get("dropped " + kind) if several else None)
     if gone is not None:
         return "row", _cell(kind, gone, r, index, year, whole=True)
     text = getattr(bundle, "rejected_text", {}).get((r.file, line))
     return "row", _row(kind, text, line, index, year)
+
+
+def _aligned(frame: pd.DataFrame | None, files) -> bool:
+    """Whether ``files`` gives the file of each row of ``frame`` (no frame: nothing to place)."""
+    return frame is None or not len(frame) or (files is not None and len(files) == len(frame))
 
 
 def _cell(kind: str, row: pd.Series, r, index: _Index, year: int, whole: bool = False
@@ -206,15 +234,23 @@ def _cell(kind: str, row: pd.Series, r, index: _Index, year: int, whole: bool = 
                 "name, job title, dates or establishment may be wrong")
     if kind == "establishments":
         code = row.get("establishments.establishment_code")
-        if code not in index.y_establishments:
-            return None
-        return f"the {year} 300A of establishment {code}"
+        if code in index.y_establishments:
+            return f"the {year} 300A of establishment {code}"
+        if (whole and code in index.prior_establishments) or r.column in _COMPANY_COLUMNS:
+            return (f"the {year} filing duty: the company of establishment {code} (which "
+                    f"establishments' {year - 1} head counts add up) may be wrong")
+        return None
     if kind == "employment":
-        if row.get("employment.year") != year:
-            return None
         code = row.get("employment.establishment_code")
-        return (f"the {year} 300A of establishment {code}: hours worked or employee counts "
-                "may be wrong")
+        row_year = row.get("employment.year")
+        if row_year == year:
+            return (f"the {year} 300A of establishment {code}: hours worked or employee "
+                    "counts may be wrong")
+        # a dropped duplicate (same establishment and year) differs only by its values
+        held = whole and any(pd.notna(row.get(c)) for c in _PRIOR_YEAR_COLUMNS)
+        if row_year == year - 1 and (held or r.column in _PRIOR_YEAR_COLUMNS):
+            return _prior(year, f"the {year - 1} head count of establishment {code}")
+        return None
     return UNKNOWN
 
 
@@ -256,6 +292,10 @@ def _row(kind: str, text: str | None, line: int, index: _Index, year: int) -> st
         named = [t for t in tokens if t in index.y_establishments]
         if named:
             return f"the {year} 300A of establishment {', '.join(named)}"
+        prior = sorted(t for t in tokens if t in index.prior_establishments)
+        if prior:
+            return (f"the {year} filing duty: the company of establishment {_list(prior)} "
+                    f"(which establishments' {year - 1} head counts add up) could not be read")
         if index.lost_establishments:
             return (f"the {year} 300A of establishment {_list(index.lost_establishments)}: "
                     "not in establishments.csv, may be this row")
@@ -265,11 +305,22 @@ def _row(kind: str, text: str | None, line: int, index: _Index, year: int) -> st
         if named and str(year) in tokens:
             return (f"the {year} 300A of establishment {', '.join(named)}: hours worked or "
                     "employee counts")
+        years = {t for t in tokens if t.isdigit() and YEARS[0] <= int(t) <= YEARS[1]}
+        if str(year - 1) in years:
+            return _prior(year, f"a {year - 1} employment row could not be read")
+        if not years:
+            return _prior(year, "an employment row whose year cannot be read (it may be "
+                                f"{year} or {year - 1})")
         if index.lost_employment:
             return (f"the {year} 300A of establishment {_list(index.lost_employment)}: no "
                     f"employment row for {year}, may be this row")
         return None
     return UNKNOWN
+
+
+def _prior(year: int, what: str) -> str:
+    return (f"the {year} filing duty: {what}; the company's {year - 1} head count decides "
+            f"whether a {year} log is required")
 
 
 def _cases(keys: list, index: _Index, kind: str, year: int, whole: bool = False
@@ -371,6 +422,8 @@ def _index(bundle, rec, year: int) -> _Index:
     with_emp = (set(emp_y["employment.establishment_code"].dropna().astype("str"))
                 if emp_y is not None else set())
     lost_employment = sorted(c for c in case_est if emp is not None and c not in with_emp)
+    prior = (set(emp.loc[emp["employment.year"] == year - 1, "employment.establishment_code"]
+                 .dropna().astype("str")) if emp is not None and len(emp) else set())
     return _Index(enc_case, line_case, case_year, open_line, numbers, y, y_keys, y_employees,
-                  y_est, lost_emp, lost_est, lost_employment, seen)
+                  y_est, lost_emp, lost_est, lost_employment, prior, seen)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -205,6 +207,33 @@ def test_impossible_or_unknown_dates_reject_the_cell_not_the_row(tmp_path, make_
     assert b.accounting.loc[0, "cells_rejected"] == 1
 
 
+@pytest.mark.parametrize("text", ["0202-03-04", "0202-03-04 10:00:00", "2204-03-04T10:00:00",
+                                  "1899-12-31", "2101-01-01", "03/04/0202", "03/04/2300",
+                                  "03/04/1600 10:00"])
+def test_a_year_outside_1900_2100_rejects_the_cell_not_wrapped_to_another_date(
+        tmp_path, make_bundle, text):
+    # 0202 is a typo for 2020 or 2024: no year the kit can trust. Years outside 1678-2261
+    # do not fit pandas' nanoseconds and used to wrap around (0202-03-04 read as 1955-10-31).
+    rows = f"E1,P1,id:ext_id,{text}\nE2,P2,id:ext_id,2024-03-05\n"
+    b = make_bundle(tmp_path, {"e.csv": enc(rows, "incidents.inc_datetime")})
+    assert rules(b) == [(2, "datetime")]
+    rej = b.rejects.iloc[0]
+    assert (rej["file"], rej["column"], rej["value"]) == ("e.csv", "incidents.inc_datetime",
+                                                          text)
+    assert "1900-2100" in rej["message"]
+    dates = b["encounters"]["incidents.inc_datetime"]
+    assert pd.isna(dates[0]) and dates[1] == pd.Timestamp("2024-03-05")
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "01/01/1900", "2100-12-31 23:59:59",
+                                  "12/31/2100"])
+def test_the_first_and_last_years_are_read(tmp_path, make_bundle, text):
+    b = make_bundle(tmp_path, {"e.csv": enc(f"E1,P1,id:ext_id,{text}\n",
+                                            "encounters.serv_date")})
+    assert len(b.rejects) == 0
+    assert b["encounters"].loc[0, "encounters.serv_date"] == pd.Timestamp(text)
+
+
 def test_injury_datetime_without_time_is_marked_time_unknown(tmp_path, make_bundle):
     rows = "E1,P1,id:ext_id,2024-03-05\nE2,P2,id:ext_id,2024-03-05 00:00:00\nE3,P3,id:ext_id,\n"
     b = make_bundle(tmp_path, {"e.csv": enc(rows, "incidents.inc_datetime")})
@@ -374,3 +403,84 @@ def test_an_unreadable_privacy_flag_is_a_cell_reject_on_its_column_and_line(tmp_
     assert reject["value"] == "private?"
     assert pd.isna(b["encounters"].loc[1, "incidents.privacy_case"])  # emptied, row kept
     assert list(b["encounters"]["encounters.ext_id"]) == ["E1", "E2"]
+
+
+WORK = ("employment.establishment_code,employment.year,employment.annual_average_employees,"
+        "employment.total_hours_worked,employment.peak_employees")
+
+
+@pytest.mark.parametrize("row,code", [('EST"2,,,,', "quote_in_field"),
+                                      (',,,,6"', "key_missing")])
+def test_a_row_left_empty_by_emptying_a_quoted_cell_is_rejected_and_counted(
+        tmp_path, make_bundle, row, code):
+    # The row held a value (with a stray quote): it is not an empty row of delimiters.
+    b = make_bundle(tmp_path, {"e.csv": enc("E1,P1,id:ext_id\n"),
+                               "w.csv": f"{WORK}\n{row}\nEST1,2024,5,100,6\n"})
+    assert (2, code) in rules(b)
+    assert "empty_rows" not in set(b.rejects["code"])
+    acc = b.accounting.set_index("file").loc["w.csv"]
+    assert (acc["rows_read"], acc["accepted"], acc["rejected"]) == (2, 1, 1)
+    assert b["employment"]["employment.establishment_code"].tolist() == ["EST1"]
+    assert_accounting_invariant(b)
+
+
+def test_a_capitalised_word_is_a_prefix_only_before_a_known_column(tmp_path, make_bundle):
+    # EMPLOYEE ID and SUPERVISOR ID are two columns, not two copies of "ID"; an option the
+    # kit does not list (NOCHECK) still goes before a known name
+    text = enc("E1,P1,id:ext_id,u1,s9,2024-05-01\n",
+               "EMPLOYEE ID,SUPERVISOR ID,NOCHECK encounters.serv_date")
+    b = make_bundle(tmp_path, {"e.csv": text})
+    assert len(b.rejects[b.rejects["severity"] != "info"]) == 0
+    frame = b["encounters"]
+    assert frame.loc[0, "EMPLOYEE ID"] == "u1" and frame.loc[0, "SUPERVISOR ID"] == "s9"
+    assert frame.loc[0, "encounters.serv_date"] == pd.Timestamp("2024-05-01")
+
+
+def test_a_duplicate_column_the_kit_does_not_read_is_a_warning(tmp_path, make_bundle):
+    text = enc("E1,P1,id:ext_id,a,b\n", "Notes,Notes")
+    b = make_bundle(tmp_path, {"e.csv": text})
+    assert rules(b) == []
+    dup = b.rejects[b.rejects["code"] == "duplicate_column"]
+    assert dup[["line", "column", "severity"]].values.tolist() == [[1, "Notes", "warning"]]
+    assert b["encounters"].loc[0, "Notes"] == "a"
+
+
+def test_a_duplicate_column_the_kit_reads_is_an_error(tmp_path, make_bundle):
+    text = enc("E1,P1,id:ext_id,2024-05-01,2024-05-02\n",
+               "encounters.serv_date,encounters.serv_date")
+    b = make_bundle(tmp_path, {"e.csv": text})
+    assert rules(b) == [(1, "duplicate_column")]
+
+
+def test_a_folder_whose_entries_cannot_be_listed_is_a_clear_error(tmp_path, make_bundle,
+                                                                   monkeypatch):
+    # (the tests run as root, where chmod does not stop a listing: the refusal is simulated)
+    folder = tmp_path / "b"
+    make_bundle(folder, {"e.csv": enc("E1,P1,id:ext_id\n")})
+    real = Path.iterdir
+
+    def refuse(self):
+        if self == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(BundleError, match=r"bundle folder .* cannot be read: Permission denied"):
+        load_bundle(folder)
+
+
+def test_white_space_lines_are_blank_on_both_paths_of_a_one_column_file(tmp_path,
+                                                                         make_bundle):
+    from oshakit.bundle import records as R
+
+    body = "E1\n\nE2\n  \n\t\r\nE3\n"
+    data = ("encounters.ext_id\n" + body).encode()
+    start = data.index(b"\n") + 1
+    fast = R.scan(data, start, 2, ",", 1)
+    careful = R.scan(data, start, 2, ",", 1, careful=True)
+    assert fast.fast and not careful.fast
+    assert fast.lines.tolist() == careful.lines.tolist() == [2, 4, 7]
+    b = make_bundle(tmp_path, {"e.csv": data})
+    assert b["encounters"]["_line"].tolist() == [2, 4, 7]
+    assert "key_missing" not in set(b.rejects["code"])
+    assert b.accounting.loc[0, "rows_read"] == 3

@@ -43,3 +43,29 @@ def test_a_year_the_bundle_lacks_is_refused_naming_the_years(command, sample_dir
     err = capsys.readouterr().err
     assert "the bundle has no data for 2019; it covers 2023, 2024, 2025" in err
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_unreadable_bundle_folder_is_a_message_not_a_traceback(sample_dir, monkeypatch,
+                                                                  capsys):
+    from pathlib import Path
+
+    real = Path.iterdir
+
+    def refuse(self):
+        if self == Path(sample_dir):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    code = main(["inspect", str(sample_dir)])
+    out = capsys.readouterr()
+    assert code != 0
+    assert "Traceback" not in out.out + out.err
+    assert "cannot be read: Permission denied" in out.err
+
+
+def test_inspect_refuses_a_year_the_bundle_lacks_like_every_command(sample_dir, capsys):
+    assert main(["inspect", str(sample_dir), "--year", "2019"]) == 2
+    out = capsys.readouterr()
+    assert "the bundle has no data for 2019; it covers 2023, 2024, 2025" in out.err
+    assert "Fit to file" not in out.out

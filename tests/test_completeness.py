@@ -216,3 +216,114 @@ def test_a_present_but_empty_file_feeds_every_year(load, text):
         assert where(table) == [("patient_clinical_restriction.csv",
                                  None if text == "" else 1, "file")]
         assert "holds no rows" in table["affects"].iloc[0]
+
+
+# --- the filing duty of Y reads the year before, and the company fields --------------------
+# 1904.1: the log of Y is required unless the company had 10 or fewer employees during Y-1;
+# oshakit.duty adds the Y-1 peak_employees of the company's establishments, and groups
+# establishments into a company by company_name or EIN.
+
+PEAK_HEAD = WORK_HEAD + ",employment.peak_employees"
+PEAK_ROWS = ["EST1,2023,50,100000,60", "EST1,2024,52,104000,61"]
+
+
+def with_peaks(rows: list[str]) -> dict[str, str]:
+    return {"employment.csv": PEAK_HEAD + "\n" + "\n".join(rows) + "\n"}
+
+
+def test_a_peak_of_the_year_before_feeds_the_next_year(load):
+    b = load(**with_peaks(with_row(PEAK_ROWS, 0, "EST1,2023,50,100000,sixty")))
+    assert [tuple(x) for x in b.errors[["line", "column"]].values] == [
+        (2, "employment.peak_employees")]
+    assert where(fed(b, 2023)) == [("employment.csv", 2, "cell")]
+    table = fed(b, 2024)
+    assert where(table) == [("employment.csv", 2, "cell")]
+    assert "2024 filing duty" in table.iloc[0]["affects"]
+    assert fed(b, 2025).empty  # 2025's duty reads 2024, not 2023
+
+
+def test_hours_of_the_year_before_feed_only_their_year(load):
+    b = load(**with_peaks(with_row(PEAK_ROWS, 0, "EST1,2023,50,lots,60")))
+    assert where(fed(b, 2023)) == [("employment.csv", 2, "cell")]
+    assert fed(b, 2024).empty  # the duty reads the head count only
+
+
+@pytest.mark.parametrize("row", ["EST1,2023,50,100000", "EST2,2023,5,9000,7,extra"])
+def test_an_unreadable_employment_row_of_the_year_before_feeds_the_next_year(load, row):
+    # EST2 has no case and no other row: it may still be of the same company (its head
+    # count then adds to EST1's)
+    b = load(**with_peaks([*PEAK_ROWS, row]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(4, "field_count")]
+    table = fed(b, 2024)
+    assert where(table) == [("employment.csv", 4, "row")]
+    assert "2024 filing duty" in table.iloc[0]["affects"]
+    assert fed(b, 2025).empty
+
+
+def test_an_employment_row_whose_year_cannot_be_read_feeds_the_year(load):
+    b = load(**with_peaks([*PEAK_ROWS, "EST2,5,9000,7"]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(4, "field_count")]
+    for year in (2023, 2024, 2025):
+        assert where(fed(b, year)) == [("employment.csv", 4, "row")]
+
+
+def test_a_company_field_of_any_establishment_feeds_every_year(load):
+    # EST2 has no case and no employment row: only its EIN is damaged (a quote in a
+    # column that is not prose empties the cell), and the EIN groups it into a company
+    est = ("establishments.establishment_code,establishments.establishment_name,"
+           'establishments.ein\nEST1,Plant One,12-3456789\nEST2,Depot,12-34"56789\n')
+    b = load(**{"establishments.csv": est})
+    assert [tuple(x) for x in b.errors[["line", "column"]].values] == [
+        (3, "establishments.ein")]
+    for year in (2023, 2024, 2025):
+        table = fed(b, year)
+        assert where(table) == [("establishments.csv", 3, "cell")]
+        assert f"{year} filing duty" in table.iloc[0]["affects"]
+
+
+def test_an_unreadable_row_of_an_establishment_employed_the_year_before_feeds_the_next(load):
+    # EST2 worked in 2023 only: its row (company name, EIN) decides whose head count it adds to
+    est = ("establishments.establishment_code,establishments.establishment_name,"
+           "establishments.company_name\nEST1,Plant One,Acme\nEST2,Depot\n")
+    b = load(**{"establishments.csv": est}, **with_peaks([*PEAK_ROWS, "EST2,2023,5,9000,7"]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(3, "field_count")]
+    table = fed(b, 2024)
+    assert where(table) == [("establishments.csv", 3, "row")]
+    assert "2024 filing duty" in table.iloc[0]["affects"]
+    assert fed(b, 2025).empty  # EST2 has no 2024 row
+
+
+# --- several files of one kind (concat) -----------------------------------------------------
+
+
+def test_rejects_in_one_of_several_files_of_a_kind_feed_their_row_year(tmp_path, make_bundle):
+    # Both employment files have a line 2: the file and the line together place the row.
+    f = files(work=["EST1,2023,50,100000"])
+    f["employment_2024.csv"] = (WORK_HEAD + "\nEST1,2024,52,lots\nEST1,2023,50,100000\n")
+    b = make_bundle(tmp_path / "b", f, concat=True)
+    assert [tuple(x) for x in b.errors[["file", "line", "code"]].values] == [
+        ("employment_2024.csv", 2, "number"), ("employment_2024.csv", 3, "key_duplicate")]
+    table = fed(b, 2024)
+    assert where(table) == [("employment_2024.csv", 2, "cell")]
+    assert "2024 300A of establishment EST1" in table.iloc[0]["affects"]
+    assert where(fed(b, 2023)) == [("employment_2024.csv", 3, "row")]
+    assert fed(b, 2025).empty
+
+
+def test_a_reject_of_several_files_that_cannot_be_placed_feeds_every_year(tmp_path,
+                                                                           make_bundle):
+    f = files(work=["EST1,2023,50,100000"])
+    f["employment_2024.csv"] = WORK_HEAD + "\nEST1,2024,52,lots\n"
+    b = make_bundle(tmp_path / "b", f, concat=True)
+    b.row_files = {}  # a bundle built without the file of each row
+    for year in (2023, 2024, 2025):
+        table = fed(b, year)
+        assert where(table) == [("employment_2024.csv", 2, "cell")]
+        assert table.iloc[0]["affects"].startswith("unknown: ")
+
+
+def test_a_dropped_duplicate_of_the_year_before_feeds_the_next_year_by_its_peak(load):
+    b = load(**with_peaks([*PEAK_ROWS, "EST1,2023,50,100000,65"]))
+    assert [tuple(x) for x in b.errors[["line", "code"]].values] == [(4, "key_duplicate")]
+    assert where(fed(b, 2024)) == [("employment.csv", 4, "row")]
+    assert fed(b, 2025).empty

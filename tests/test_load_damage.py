@@ -354,6 +354,38 @@ def test_a_data_row_above_the_header_is_rejected_not_skipped(tmp_path, sample):
     assert_invariant(b)
 
 
+def test_a_sparse_data_row_above_the_header_is_rejected_and_unread(tmp_path, sample):
+    # An ordinary visit: 8 of the header's 39 cells filled. It has the header's field count
+    # and more than one value: it may be data, so it is an unread row, not a title row.
+    folder = copy_sample(tmp_path)
+    lines = text_of(folder, ENC).split("\n")
+    visit = lines[2]
+    assert visit.startswith("ENC0000002,") and visit.count(",") == 38
+    assert sum(bool(c) for c in visit.split(",")) == 8
+    write(folder, ENC, "\n".join([visit, lines[0], lines[1], *lines[3:]]))
+    b = load_bundle(folder)
+    assert errors(b) == [(ENC, 1, "above_header")]
+    assert notes(b).empty
+    want = sample["encounters"][sample["encounters"]["encounters.ext_id"] != "ENC0000002"]
+    assert b["encounters"]["encounters.ext_id"].tolist() == want["encounters.ext_id"].tolist()
+    acc = b.accounting.set_index("file").loc[ENC]
+    assert (acc["rows_read"], acc["rejected"]) == (len(want) + 1, 1)
+    assert_invariant(b)
+    for year in (2023, 2024):  # the row names no case: it may belong to any
+        u = unread(b, reconcile(b, year=year), year)
+        assert [(f, int(ln), s) for f, ln, s in zip(u["file"], u["line"], u["scope"],
+                                                     strict=True)] == [(ENC, 1, "row")]
+
+
+def test_a_title_line_of_another_field_count_is_still_skipped(tmp_path, sample):
+    folder = copy_sample(tmp_path)
+    write(folder, ENC, "Run by,J. Doe\nInjury export,,,\n" + text_of(folder, ENC))
+    b = load_bundle(folder)
+    assert errors(b) == []
+    assert notes(b)[["line", "code"]].values.tolist() == [[1, "title_row"], [2, "title_row"]]
+    same_frames(b, sample, line_shift={"encounters": 2})
+
+
 def test_header_case_spaces_and_prefixes(tmp_path, sample, capsys):
     folder = copy_sample(tmp_path)
     head, rest = text_of(folder, ENC).split("\n", 1)

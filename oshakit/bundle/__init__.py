@@ -20,7 +20,6 @@ from oshakit.bundle.model import (
     COLUMN_CODES,
     FILE_CODES,
     REJECT_COLUMNS,
-    ROW_CODES,
     Bundle,
 )
 
@@ -31,7 +30,6 @@ __all__ = [
     "FILE_CODES",
     "NOT_DATA",
     "REJECT_COLUMNS",
-    "ROW_CODES",
     "SAMPLE_BUNDLE",
     "Bundle",
     "data_files",

@@ -51,17 +51,30 @@ def canonical(cell: str) -> str:
     text = cell.replace("\ufeff", "").replace("\xa0", " ").strip().strip('"').strip()
     text = _DOT.sub(".", text)
     tokens = text.split()
-    while len(tokens) > 1 and (tokens[0].upper() in schema.HEADER_PREFIXES
-                               or (tokens[0].isupper() and "." not in tokens[0])):
+    while len(tokens) > 1 and tokens[0].upper() in schema.HEADER_PREFIXES:
         tokens.pop(0)
     if not tokens:
         return ""
+    known = _known(tokens)
+    # another word in capitals (a processing option the kit does not list) goes only when a
+    # known column name follows it: EMPLOYEE ID and SUPERVISOR ID stay two columns
+    rest = tokens
+    while known is None and len(rest) > 1 and rest[0].isupper() and "." not in rest[0]:
+        rest = rest[1:]
+        known = _known(rest)
+    if known is not None:
+        return known
+    name = " ".join(tokens)
+    return schema.ALIASES.get(name, name)
+
+
+def _known(tokens: list[str]) -> str | None:
+    """The kit's column the words name (spaces read as nothing or underscores), or None."""
     for candidate in (" ".join(tokens), "_".join(tokens), "".join(tokens)):
         low = candidate.lower()
         if low in KNOWN:
             return schema.ALIASES.get(low, low)
-    name = " ".join(tokens)
-    return schema.ALIASES.get(name, name)
+    return None
 
 
 def find(data: bytes, file_name: str) -> Header | None:

@@ -111,6 +111,7 @@ def load_bundle(
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
     dropped: dict[str, pd.DataFrame] = {}
+    row_files: dict[str, np.ndarray] = {}
     for kind_name in schema.KINDS:
         results = parsed.get(kind_name)
         if not results:
@@ -125,7 +126,11 @@ def load_bundle(
         frame, dup, dup_rows = _drop_duplicate_keys(frame, kind, results)
         rejects.append(dup)
         if len(dup_rows):
-            dropped[kind_name] = dup_rows
+            if "_file" in dup_rows:
+                row_files["dropped " + kind_name] = dup_rows["_file"].to_numpy()
+            dropped[kind_name] = dup_rows.drop(columns=["_file"], errors="ignore")
+        if "_file" in frame:
+            row_files[kind_name] = frame["_file"].to_numpy()
         for r in results:
             r.rejected_rows += int((dup["file"] == r.file.name).sum()) if len(dup) else 0
             accounting.append(r.account(kind_name))
@@ -139,6 +144,7 @@ def load_bundle(
     bundle = Bundle(folder, frames, files, rejects_df, acc.reset_index(drop=True))
     bundle.rejected_text = texts
     bundle.dropped = dropped
+    bundle.row_files = row_files
     if strict:
         serious = rejects_df[rejects_df["severity"].isin(["error", "warning"])]
         if len(serious):
@@ -190,9 +196,15 @@ _TRIM = _malloc_trim()
 
 def data_files(folder: Path) -> list[Path]:
     """The entries of a bundle folder the loader reads (by their suffix; not hidden files,
-    not the sample generator's answer key), in name order."""
+    not the sample generator's answer key), in name order. A folder whose entries cannot be
+    listed raises :class:`BundleError`."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise BundleError(f"the bundle folder {folder} cannot be read: "
+                          f"{exc.strerror or exc}") from exc
     out = []
-    for p in sorted(folder.iterdir()):
+    for p in entries:
         if p.name.startswith(".") or p.name in NOT_DATA:
             continue
         if p.suffix.lower() not in DATA_SUFFIXES:
@@ -320,7 +332,10 @@ def _read_text(file: Path, text: T.Text, problems: Problems, workers: ThreadPool
     quote_cells, quote_rows = _quoted_cells(recs, quoted, names, kind, problems)
     lines = recs.lines[order]
     rows_read = len(recs.starts) + above_rows
-    table, lines, order, n_empty = _drop_empty_rows(table, lines, order)
+    # a row left empty by emptying its quote-bearing cells was not empty: it is kept, to be
+    # rejected (and counted) like any row whose quoting is damaged
+    emptied = np.fromiter({c.record for c in quoted if not c.kept}, dtype=np.int64)
+    table, lines, order, n_empty = _drop_empty_rows(table, lines, order, emptied)
     rows_read -= n_empty
     if n_empty:
         problems.add(head.line, "", None, "empty_rows",
@@ -377,12 +392,20 @@ def _keys_unique(columns: dict[str, pa.ChunkedArray], kind: schema.Kind) -> bool
 
 def _above_header(head: H.Header, ncols: int, problems: Problems
                   ) -> tuple[int, dict[tuple[str, int], str]]:
-    """Title rows above the header are skipped; rows that look like data are rejected."""
+    """Title rows above the header are skipped; rows that may be data are rejected.
+
+    A title row is a line with at most one value (``Injury export,,,``), or a few values on
+    a line whose field count is not the header's (``Run by,J. Doe``). A line with the
+    header's field count and two values or more may be a sparse data row (an encounter with
+    most of its cells empty): it is rejected, so it counts as unread; so is a line of another
+    field count with values in half the header's columns or more.
+    """
     rows, texts = 0, {}
     for line, cells in head.above:
         filled = [c for c in (c.strip() for c in cells) if c]
         shown = head.delimiter.join(cells).strip(head.delimiter + " ")
-        if len(cells) >= max(2, ncols // 2) and len(filled) >= max(2, ncols // 2):
+        many = len(cells) >= max(2, ncols // 2) and len(filled) >= max(2, ncols // 2)
+        if len(filled) >= 2 and (len(cells) == ncols or many):
             rows += 1
             texts[(problems.file, line)] = shown[:TEXT_KEPT]
             problems.add(line, "", shown, "above_header",
@@ -405,9 +428,13 @@ def _column_names(head: H.Header, problems: Problems, bad_header: list[int]) -> 
             continue
         if nm in seen:
             names[i] = f"{nm}~{i + 1}"
+            # which of two copies is right is a guess only for a column the kit reads
+            read = head.kind is not None and nm in head.kind.column_names
             problems.add(head.line, nm, cell, "duplicate_column",
                          f"appears twice in the header (columns {seen[nm] + 1} and {i + 1}); "
-                         f"the first is read, the second is kept as {names[i]}")
+                         f"the first is read, the second is kept as {names[i]}"
+                         + ("" if read else " (the kit does not read this column)"),
+                         severity="error" if read else "warning")
             continue
         seen[nm] = i
         tidy = cell.strip()
@@ -548,7 +575,10 @@ def _open_quote_column(line: str, delimiter: str) -> int | None:
     return opened if inside else None
 
 
-def _drop_empty_rows(table: pa.Table, lines: np.ndarray, order: np.ndarray):
+def _drop_empty_rows(table: pa.Table, lines: np.ndarray, order: np.ndarray,
+                     emptied: np.ndarray | None = None):
+    """Rows with no value at all dropped (not rows), except those of the records
+    ``emptied`` (a cell was emptied by the loader, so the row did hold something)."""
     if not table.num_rows or not table.num_columns:
         return table, lines, order, 0
     if all(c.null_count == 0 for c in table.columns[:1]):
@@ -558,6 +588,8 @@ def _drop_empty_rows(table: pa.Table, lines: np.ndarray, order: np.ndarray):
         nulls = col.is_null()
         empty = nulls if empty is None else pc.and_(empty, nulls)
     mask = np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+    if emptied is not None and len(emptied):
+        mask &= ~np.isin(order, emptied)
     if not mask.any():
         return table, lines, order, 0
     keep = ~mask
@@ -727,5 +759,4 @@ def _drop_duplicate_keys(frame: pd.DataFrame, kind: schema.Kind, results: list[_
                               + "; this later row is rejected"
                               for fl in first_line[here]]))
         parts.append(p.frame())
-    return frame.loc[~dup], pd.concat(parts, ignore_index=True), sub.drop(
-        columns=["_file"], errors="ignore")
+    return frame.loc[~dup], pd.concat(parts, ignore_index=True), sub

@@ -19,11 +19,6 @@ FILE_CODES = frozenset({
     "file_unreadable", "file_binary", "file_empty", "file_header_only", "unknown_kind",
     "encoding_file",
 })
-#: Codes of problems that reject a whole row (the row is in no frame).
-ROW_CODES = frozenset({
-    "field_count", "quote_unclosed", "encoding", "control_chars", "key_missing",
-    "key_duplicate", "above_header",
-})
 #: Codes of problems about a header column (line 1 or the header's line).
 COLUMN_CODES = frozenset({"missing_column", "duplicate_column", "header_encoding"})
 #: How long a value may be in a problem row before it is cut (huge cells stay readable).
@@ -65,6 +60,10 @@ class Bundle:
     rejected_text: dict[tuple[str, int], str] = field(default_factory=dict, repr=False)
     #: kind -> the typed rows rejected because their key was used before (``_line`` kept).
     dropped: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: For a kind read from several files (``concat=True``): the file each row of its frame,
+    #: and of its ``dropped`` rows, was read from, under the keys ``kind`` and
+    #: ``"dropped " + kind`` (a line number alone does not place a row then).
+    row_files: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         return self.frames[kind]
@@ -160,10 +159,6 @@ class Problems:
         if not parts:
             return empty_rejects()
         return problems.conform(pd.concat(parts, ignore_index=True), ["value"])
-
-    def count(self, severity: str = "error") -> int:
-        return (sum(int((p["severity"] == severity).sum()) for p in self.parts)
-                + sum(1 for s in self.rows["severity"] if s == severity))
 
 
 def _cut(value: str | None) -> str | None:

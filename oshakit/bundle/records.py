@@ -37,6 +37,7 @@ FAST_MAX_LINES = 20
 #: A record is never longer than this many lines (a quote left open swallows the rest).
 MAX_RECORD_LINES = 10_000
 _SPACE = frozenset(b" \t\r\x0b\x0c")
+_SPACE_BYTES = np.frombuffer(bytes(sorted(_SPACE)), dtype=np.uint8)
 
 
 @dataclass
@@ -134,7 +135,13 @@ def _fast(arr, data, offset, first_line, delim, ncols, qpos, nl) -> Records | No
                                                    ncols, qpos):
         return None
     length = ends - starts
-    blank = (length == 0) | ((length == 1) & (arr[np.minimum(starts, n - 1)] == CR))
+    first = arr[np.minimum(starts, n - 1)]
+    blank = length == 0
+    # a line of white space only is blank, as on the careful path (_Lines.blank)
+    last = arr[np.maximum(ends - 1, 0)]
+    spaced = np.flatnonzero(~blank & np.isin(first, _SPACE_BYTES) & np.isin(last, _SPACE_BYTES))
+    for r in spaced.tolist():
+        blank[r] = not data[int(starts[r]): int(ends[r])].strip()
     keep = ~blank
     starts, ends = starts[keep], ends[keep]
     lines = first_line + first_idx[keep]

@@ -26,8 +26,11 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _FLAG_NUMBER = re.compile(r"^[+]?([01])(\.0*)?$")
 _SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
+#: Years a date may have: outside them a date is a typo (0202, 2204) or damage, and years
+#: outside 1678-2261 cannot even be held (they would wrap around to another date).
+YEARS = (1900, 2100)
 FORMATS_TEXT = ("YYYY-MM-DD HH:MM:SS, YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS, MM/DD/YYYY "
-                "[HH:MM[:SS]], or an Excel date serial number")
+                f"[HH:MM[:SS]], or an Excel date serial number; years {YEARS[0]}-{YEARS[1]}")
 #: Excel serial numbers read as dates: 10000 = 1927-05-18 ... 80000 = 2119-01-10.
 SERIAL_RANGE = (10_000, 80_000)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
@@ -319,7 +322,7 @@ def _iso_block(block: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
         return digits[:, k].astype(np.int64) * 10 + digits[:, k + 1]
 
     year, month, day = pair(0) * 100 + pair(2), pair(5), pair(8)
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= YEARS[0]) & (year <= YEARS[1])
     m = np.clip(month, 1, 12) - 1
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     ok &= day <= _DAYS_IN_MONTH[m] + ((m == 1) & leap)
@@ -350,10 +353,14 @@ def _formats_for(col: pa.ChunkedArray | pa.Array) -> list[str]:
 
 
 def _parse(values: pa.ChunkedArray | pa.Array, fmt: str) -> np.ndarray:
-    """datetime64[ns] per value, NaT where ``fmt`` does not read it (pandas: strict)."""
+    """datetime64[ns] per value, NaT where ``fmt`` does not read it (pandas: strict) or its
+    year is outside :data:`YEARS` (checked before the cast to nanoseconds, where it would
+    wrap around)."""
     series = pd.Series(values.to_pylist(), dtype="str")
-    return pd.to_datetime(series, format=fmt, errors="coerce").to_numpy(
-        dtype="datetime64[ns]")
+    parsed = pd.to_datetime(series, format=fmt, errors="coerce")
+    year = parsed.dt.year
+    parsed = parsed.where(year.isna() | ((year >= YEARS[0]) & (year <= YEARS[1])))
+    return parsed.to_numpy(dtype="datetime64[ns]")
 
 
 def _time_known(col: pa.ChunkedArray, result: np.ndarray, serial: np.ndarray,

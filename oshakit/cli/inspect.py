@@ -9,6 +9,7 @@ import textwrap
 import pandas as pd
 
 from oshakit.bundle import Bundle, load_bundle
+from oshakit.problems import severity_order
 
 #: Problems shown per file and code before "... and N more".
 LIMIT = 10
@@ -37,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     bundle = load_bundle(args.bundle, strict=args.strict)
+    if args.year is not None:  # a year the bundle does not cover is refused, as elsewhere
+        from oshakit.pipeline import bundle_years
+        from oshakit.result import check_year
+
+        check_year(args.year, bundle_years(bundle))
     limit = None if args.all else max(args.limit, 0)
     print(accounting_text(bundle))
     print()
@@ -94,8 +100,7 @@ def problems_text(rejects: pd.DataFrame, limit: int | None = LIMIT) -> str:
             f"be read), {sev.get('warning', 0):,} warning(s) (read by a rule you should "
             f"check), {sev.get('info', 0):,} note(s)")
     lines = [head]
-    order = {"error": 0, "warning": 1, "info": 2}
-    table = rejects.assign(_o=rejects["severity"].map(order).fillna(9))
+    table = rejects.assign(_o=severity_order(rejects["severity"]))
     for file, in_file in table.groupby("file", sort=True):
         lines.append(f"  {file}")
         groups = in_file.groupby(["_o", "code"], sort=True)

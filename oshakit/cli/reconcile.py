@@ -8,9 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from oshakit.cli import EXIT_OK, EXIT_PROBLEMS
 from oshakit.cli.options import add_filing_options, add_policy_options, compute
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: Failed ITA checks printed by export-ita (all of them are in ita_checks.csv).
 MAX_SHOWN = 20
 
