@@ -128,7 +128,7 @@ def _norm(key: Any) -> str:
     return re.sub(r"[\s_]", "", str(key)).casefold()
 
 
-def field(obj: Any, name: str, default: Any = None) -> Any:
+def answer_field(obj: Any, name: str, default: Any = None) -> Any:
     """``obj[name]`` with keys compared stripped, without case or underscores; ``default``
     when absent or ``obj`` is not an object."""
     if not isinstance(obj, dict):
@@ -150,21 +150,22 @@ def _last_segment(link: Any) -> str | None:
 
 def record_id(obj: Any) -> str | None:
     """The id of one answer object: its ``id``, else the last segment of ``links.self``."""
-    value = field(obj, "id")
+    value = answer_field(obj, "id")
     if value is not None and str(value).strip():
         return str(value).strip()
-    return _last_segment(field(field(obj, "links"), "self")) if field(obj, "links") else None
+    links = answer_field(obj, "links")
+    return _last_segment(answer_field(links, "self")) if links else None
 
 
 def link_ids(obj: Any, kind: str) -> list[str] | None:
     """Ids in ``obj.links`` under any name of ``LINK_NAMES[kind]``; None when the links hold
     none of those names (the answer's shape is unknown: the caller must not conclude that
     nothing exists)."""
-    links = field(obj, "links")
+    links = answer_field(obj, "links")
     if not isinstance(links, dict):
         return None
     for name in LINK_NAMES[kind]:
-        value = field(links, name)
+        value = answer_field(links, name)
         if value is not None:
             return link_list(value)
     return None
@@ -189,11 +190,11 @@ def case_year(case: dict[str, Any]) -> int | None:
     that field never overrides the incident date."""
     from oshakit.ita.rules import as_int, incident_year
 
-    year = incident_year(field(case, "date_of_incident"))
+    year = incident_year(answer_field(case, "date_of_incident"))
     if year is not None:
         return year
     for name in ("year_filing_for", "year_of_filing"):
-        year = as_int(field(case, name))
+        year = as_int(answer_field(case, name))
         if year is not None:
             return year
     return None
@@ -326,17 +327,17 @@ class ITAClient:
         if not isinstance(data, dict):
             raise UnexpectedAnswer(f"{method} {path}: unexpected answer {type(data).__name__}, "
                                    "not ITA's {results, success, errors} object")
-        results = field(data, "results")
+        results = answer_field(data, "results")
         if results is None:
             results = []
         elif isinstance(results, dict):
             results = [results]
         if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
             raise UnexpectedAnswer(f"{method} {path}: 'results' in an unknown shape")
-        errors = field(data, "errors") or []
+        errors = answer_field(data, "errors") or []
         if not isinstance(errors, list):
             errors = [errors]
-        success = field(data, "success")
+        success = answer_field(data, "success")
         if success is None:  # (the seed's Complete Submission sample misplaces it)
             success = 200 <= resp.status_code < 300 and not errors
         elif isinstance(success, str):
@@ -445,7 +446,7 @@ def case_outcomes(reply: Reply, sent: list[dict[str, Any]]) -> list[CaseOutcome]
     ``case_number``, read as text), errors by index."""
     saved: dict[str, str] = {}
     for r in reply.results:
-        number, rid = field(r, "case_number"), record_id(r)
+        number, rid = answer_field(r, "case_number"), record_id(r)
         if number is not None and rid is not None:
             saved[str(number).strip()] = rid
     by_index: dict[int, list[str]] = {}

@@ -42,6 +42,7 @@ from oshakit.ita.client import (
     TokenRejected,
     UncertainWrite,
     UnexpectedAnswer,
+    answer_field,
     case_outcomes,
     case_year,
     link_ids,
@@ -49,7 +50,6 @@ from oshakit.ita.client import (
     osha_host,
     record_id,
 )
-from oshakit.ita.client import field as answer_field
 from oshakit.ita.gates import GateReport, run_gates
 from oshakit.ita.ledger import HeldState, Ledger, exclusive
 from oshakit.ita.rules import FORM300A_NUMBERS, as_int
