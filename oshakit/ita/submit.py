@@ -321,6 +321,7 @@ class _Survey:
     form_links_known: bool = True  # the establishment's answer names its 300A links
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # this year's, by number
     cases_listed: bool = False
+    listed: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> number, year
     submissions: list[str] = field(default_factory=list)  # this year's, oldest first
     latest: dict[str, Any] | None = None  # the year's last submission, as the server has it
     submissions_known: bool = True
@@ -346,6 +347,7 @@ class _Filer:
         self.outcome = EstablishmentOutcome(plan.name, plan.code, "unchanged")
         self.saved: dict[tuple[str, str], str | None] = {}  # (object, key) -> hash, this run
         self.refused_as_existing: set[tuple[str, str]] = set()
+        self.problem: str | None = None  # why the last submission answer is not the filing
 
     def _state(self) -> HeldState:
         return self.ledger.state(self.target, self.p.year, self.p.name)
@@ -431,7 +433,76 @@ class _Filer:
         if p.send_cases or st.cases:
             self._read_cases(s, st, eid)
         self._read_submissions(s, st, est)
+        if s.latest is not None and answer_field(s.latest, "caseData") and not s.cases_listed:
+            self._read_cases(s, st, eid)
+        self._check_latest(s)
         return s
+
+    def _check_latest(self, s: _Survey) -> None:
+        """The year's last submission must not cover a case ITA lists for another year (or
+        for no known year): the kit cannot call such a submission this year's filing."""
+        if s.latest is None:
+            return
+        held = answer_field(s.latest, "caseData")
+        ids = link_list(held) if held is not None else []
+        other = [i for i in ids if i in s.listed and s.listed[i][1] != self.p.year]
+        if other:
+            raise ITAError(self._coverage_message(s.submissions[-1], other, [], s.listed))
+
+    def _coverage_message(self, sid: str | None, extra: list[str], missing: list[str],
+                          listed: dict[str, tuple[str, int | None]],
+                          absent: list[str] = ()) -> str:
+        p = self.p
+
+        def name(i: str) -> str:
+            if i not in listed:
+                return f"id {i} (not in ITA's list of the establishment's cases)"
+            number, year = listed[i]
+            return f"{number} of {year if year is not None else 'no known year'} (id {i})"
+
+        parts = []
+        if extra:
+            parts.append("it also covers case(s) " + ", ".join(name(i) for i in extra))
+        if missing:
+            parts.append(f"it lacks {p.year} case(s) " + ", ".join(name(i) for i in missing))
+        if absent:
+            parts.append(f"ITA does not list {p.year} case(s) {', '.join(absent)} of the log")
+        return (
+            f"{p.name}: ITA's submission {sid or '(no id)'} for {p.year} does not cover "
+            f"exactly the {p.year} cases: {'; '.join(parts)}. OSHA's documents say a "
+            "submission covers all the case data submitted for the establishment, so the kit "
+            f"does not count this as the {p.year} filing. Check the submission in the ITA web "
+            f"application ({ITA_WEB}) and correct it there (or ask OSHA's ITA help desk which "
+            "cases it covers); the kit sends nothing more for this establishment")
+
+    def _verify_submission(self, reply: Reply, eid: str) -> str | None:
+        """None when the Complete Submission answer covers exactly this year's cases (as ITA
+        lists them now, and as this run and the ledger recorded them), else why not."""
+        p = self.p
+        try:
+            result = reply.results[0] if reply.results else {}
+            held = answer_field(result, "caseData")
+            ids = list(dict.fromkeys(link_list(held))) if held is not None else []
+            listed: dict[str, tuple[str, int | None]] = {}
+            for case in self.c.case_data_for_establishment(eid):
+                number, cid = answer_field(case, "case_number"), record_id(case)
+                if number is None or cid is None:
+                    raise self._unexpected("ITA listed a case without its case_number or id")
+                listed[cid] = (str(number).strip(), case_year(case))
+        except ITAError as exc:
+            return f"{p.name}: the cases of the submission could not be checked: {exc}"
+        recorded = {cid: number for number, (cid, _h) in self._state().cases.items()}
+        for cid, number in recorded.items():
+            listed.setdefault(cid, (number, p.year))
+        expected = [i for i, (_n, y) in listed.items() if y == p.year]
+        extra = [i for i in ids if i not in expected]
+        missing = [i for i in expected if i not in ids]
+        numbers = {n for i, (n, y) in listed.items() if y == p.year}
+        absent = [c["case_number"] for c in p.cases
+                  if p.send_cases and c["case_number"] not in numbers]
+        if not (extra or missing or absent):
+            return None
+        return self._coverage_message(record_id(result), extra, missing, listed, absent)
 
     def _read_form300a(self, s: _Survey, st: HeldState, est: dict[str, Any]) -> None:
         linked = link_ids(est, "form300A")
@@ -461,6 +532,7 @@ class _Filer:
                 raise self._unexpected("ITA listed a case without its case_number or id")
             number = str(number).strip()
             year = case_year(case)
+            s.listed[cid] = (number, year)
             if year is None:
                 unknown_year.append(number)
                 continue
@@ -662,7 +734,7 @@ class _Filer:
     # -- writes ----------------------------------------------------------------------------
 
     def _send(self, action: str, obj: str, key: str, method: str, endpoint: str,
-              body: Any, call, **extra: Any) -> Reply:
+              body: Any, call, verify=None, **extra: Any) -> Reply:
         h = pl.payload_hash(body) if isinstance(body, dict) else pl.payload_hash(
             [pl.content(b) for b in body])
         sent = self.ledger.sent(**self._log(obj=obj, key=key, action=action, method=method,
@@ -693,9 +765,11 @@ class _Filer:
                 self.saved[(obj, key)] = h
                 if self.outcome.status == "unchanged":
                     self.outcome.status = "updated"
+            self.problem = verify(reply) if reply.ok and verify is not None else None
             self.ledger.outcome(sent, "done" if reply.ok else "failed", http_status=reply.status,
                                 ids=reply.ids if reply.ok else [],
-                                errors=[] if reply.ok else [reply.error_text()])
+                                errors=[] if reply.ok else [reply.error_text()],
+                                unverified=self.problem is not None)
             if not reply.ok and _exists(reply) and action == "create":
                 self.refused_as_existing.add((obj, key))
         label = f"{action} {obj}" + (f" {key}" if obj == "caseData" else "")
@@ -761,7 +835,11 @@ class _Filer:
                     {"establishment_id": eid, "year_filing_for": p.year,
                      "change_reason": reason},
                     lambda r=reason, e=eid: self.c.complete_submission(e, p.year, r),
+                    verify=lambda r, e=eid: self._verify_submission(r, e),
                     fingerprint=p.fingerprint, known_submissions=list(arg))
+                if reply.ok and self.problem is not None:
+                    self.outcome.errors.append(self.problem)
+                    return False  # saved, but not as this year's filing: never "submitted"
                 if reply.ok:
                     self.outcome.status = "resubmitted" if arg else "submitted"
             if not reply.ok:
