@@ -166,12 +166,24 @@ def same_value(name: str, a: Any, b: Any) -> bool:
     return str(a).strip() == str(b).strip()
 
 
-def differences(desired: dict[str, Any], held: dict[str, Any]) -> list[str]:
+def cleared(desired: dict[str, Any], held: dict[str, Any],
+            fields: tuple[str, ...] = CASE_FIELDS) -> list[str]:
+    """Fields of ``fields`` (by default the case-data dictionary) that the server holds with
+    a value but ``desired`` no longer has: cleared in the log, still set in ITA (an edit
+    only changes the fields it sends)."""
+    have = _flat(held)
+    return sorted(f for f in fields if is_missing(desired.get(f)) and f in have)
+
+
+def differences(desired: dict[str, Any], held: dict[str, Any],
+                fields: tuple[str, ...] = ()) -> list[str]:
     """Fields of ``desired`` (its data and change reason, not its references) whose value
-    differs from what the server holds."""
+    differs from what the server holds, and fields of ``fields`` the server holds with a
+    value that ``desired`` lacks (:func:`cleared`)."""
     want = _flat({k: v for k, v in desired.items() if k not in ("establishment", "id")})
     have = _flat(held)
-    return sorted(k for k, v in want.items() if not same_value(k, v, have.get(k)))
+    diff = {k for k, v in want.items() if not same_value(k, v, have.get(k))}
+    return sorted(diff | set(cleared(desired, held, fields) if fields else ()))
 
 
 @dataclass

@@ -52,7 +52,7 @@ from oshakit.ita.client import (
 )
 from oshakit.ita.gates import GateReport, run_gates
 from oshakit.ita.ledger import HeldState, Ledger, exclusive
-from oshakit.ita.rules import FORM300A_NUMBERS, as_int
+from oshakit.ita.rules import CASE_FIELDS, FORM300A_NUMBERS, as_int
 from oshakit.result import Result
 
 MAX_ROUNDS = 6
@@ -609,10 +609,10 @@ class _Filer:
         return True
 
     def _changed(self, obj: str, key: str, desired: dict[str, Any], held: dict[str, Any],
-                 ignore: tuple[str, ...] = ()) -> bool:
+                 ignore: tuple[str, ...] = (), fields: tuple[str, ...] = ()) -> bool:
         """True when the server's copy differs and this run has not already sent this edit
         (a server that rewrites a value must not make the run edit it again and again)."""
-        diff = [f for f in pl.differences(desired, held) if f not in ignore]
+        diff = [f for f in pl.differences(desired, held, fields) if f not in ignore]
         if not diff:
             return False
         if self.saved.get((obj, key)) == pl.payload_hash(desired):
@@ -656,6 +656,24 @@ class _Filer:
             f"application ({ITA_WEB}), then run again; if they must stay, run again with "
             "--keep-removed-cases. Nothing was sent for this establishment.")
 
+    def _cleared(self, s: _Survey) -> None:
+        """A field cleared in the log that ITA still holds stops the establishment: OSHA
+        documents no way to clear a field (an edit changes only the fields it sends), and
+        sending the rest would leave ITA's case saying what the log no longer says."""
+        p = self.p
+        found = [(c["case_number"], pl.cleared(c, s.cases[c["case_number"]]))
+                 for c in p.cases if c["case_number"] in s.cases]
+        found = [(n, fs) for n, fs in found if fs]
+        if not found:
+            return
+        listed = "; ".join(f"case {n}: {', '.join(fs)}" for n, fs in found)
+        raise ITAError(
+            f"{p.name}: field(s) empty on the log but still set in ITA for {p.year} "
+            f"({listed}). OSHA's API documents no way to clear a field (an edit changes only "
+            "the fields it sends), so the kit would leave ITA's old value in place. Clear "
+            f"these fields in the ITA web application ({ITA_WEB}), then run again. Nothing "
+            "was sent for this establishment.")
+
     def _actions(self, s: _Survey, st: HeldState) -> list[tuple[str, str, Any]]:
         p = self.p
         if s.establishment is None:
@@ -664,6 +682,7 @@ class _Filer:
         eid = str(s.establishment["id"])
         if p.send_cases:
             self._removed(s)
+            self._cleared(s)
         acts: list[tuple[str, str, Any]] = []
         if self._changed("establishment", p.name, p.establishment, s.establishment):
             acts.append(("edit", "establishment", p.establishment))
@@ -677,7 +696,8 @@ class _Filer:
                                    for c in missing]))
             for c in p.cases:
                 held = s.cases.get(c["case_number"])
-                if held is not None and self._changed("caseData", c["case_number"], c, held):
+                if held is not None and self._changed("caseData", c["case_number"], c, held,
+                                                      fields=CASE_FIELDS):
                     year_acts.append(("edit", "caseData", (str(held["id"]), c)))
         if s.form300a is None:  # to be created: first make sure that is safe
             if not s.form_links_known and (
