@@ -325,6 +325,7 @@ class _Survey:
     submissions: list[str] = field(default_factory=list)  # this year's, oldest first
     latest: dict[str, Any] | None = None  # the year's last submission, as the server has it
     submissions_known: bool = True
+    submission_forms: list[str] = field(default_factory=list)  # 300A ids the year's link
 
 
 def _when(sub: dict[str, Any], sid: str) -> tuple[float, int]:
@@ -429,10 +430,10 @@ class _Filer:
         if eid is None:
             raise self._unexpected("ITA's answer for the establishment has no id")
         s.establishment = {**est, "id": eid}
+        self._read_submissions(s, st, est)
         self._read_form300a(s, st, est)
         if p.send_cases or st.cases:
             self._read_cases(s, st, eid)
-        self._read_submissions(s, st, est)
         if s.latest is not None and answer_field(s.latest, "caseData") and not s.cases_listed:
             self._read_cases(s, st, eid)
         self._check_latest(s)
@@ -508,7 +509,7 @@ class _Filer:
         linked = link_ids(est, "form300A")
         s.form_links_known = linked is not None
         form_ids = list(dict.fromkeys(([st.form300a_id] if st.form300a_id else [])
-                                      + (linked or [])))
+                                      + (linked or []) + s.submission_forms))
         for fid in form_ids:
             form = self.c.get_form300a(fid)
             if form is None:
@@ -577,6 +578,11 @@ class _Filer:
             if year == p.year:
                 found.append((_when(sub, sid), sid, sub))
         found.sort(key=lambda x: x[0])
+        for _, _sid, sub in reversed(found):  # the seed's sample: links.form300A
+            form_link = answer_field(answer_field(sub, "links"), "form300A")
+            if form_link is not None:
+                s.submission_forms += [i for i in link_list(form_link)
+                                       if i not in s.submission_forms]
         s.submissions = [sid for _, sid, _ in found]
         s.latest = found[-1][2] if found else None
         pending_sub = [e for e in st.pending if e.get("object") == "submission"]
@@ -699,13 +705,15 @@ class _Filer:
                 if held is not None and self._changed("caseData", c["case_number"], c, held,
                                                       fields=CASE_FIELDS):
                     year_acts.append(("edit", "caseData", (str(held["id"]), c)))
+        existed = ("establishment", p.name) not in self.saved  # before this run created it
         if s.form300a is None:  # to be created: first make sure that is safe
             if not s.form_links_known and (
-                    ("form300A", p.name) in self.saved
+                    existed or ("form300A", p.name) in self.saved
                     or any(e.get("object") == "form300A" for e in st.pending)):
                 raise self._unexpected(
-                    "a Form 300A was sent but ITA's answer for the establishment links its "
-                    "300As under no name the kit knows")
+                    "ITA's answer for the establishment links its 300As under no name the "
+                    "kit knows, and a Form 300A for the year may already exist (the "
+                    "establishment existed before this run, or a 300A was sent)")
             self._missing("form300A", p.name)
         form = pl.form300a_body(self._row300a(None), eid)
         form_changed = s.form300a is not None and self._changed("form300A", p.name, form,
@@ -724,11 +732,12 @@ class _Filer:
             acts.append(("edit", "form300A", form))
         acts += year_acts
         if resubmit or not s.submissions:
-            if any(e.get("object") == "submission" for e in st.pending) \
-                    and not s.submissions_known:
-                raise self._unexpected("a submission was sent but ITA's answer for the "
-                                       "establishment links its submissions under no name "
-                                       "the kit knows")
+            if not s.submissions_known and (
+                    existed or any(e.get("object") == "submission" for e in st.pending)):
+                raise self._unexpected(
+                    "ITA's answer for the establishment links its submissions under no name "
+                    "the kit knows, and the year may already be submitted (the establishment "
+                    "existed before this run, or a submission was sent)")
             acts.append(("complete", "submission", s.submissions))
         return acts
 
