@@ -694,3 +694,17 @@ def test_unreadable_links_without_a_submission_never_create_a_second_300a(tmp_pa
         assert all(o.status == "failed" for o in lost.outcomes), lost.table()
         assert "300As under no name" in lost.outcomes[0].errors[0]
         assert _writes(s, before) == [] and _posts(s, "/forms/form300A") == forms
+
+
+def test_a_404_on_the_case_list_of_an_establishment_just_read_stops_it(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        assert submit(inputs(), tmp_path / "a", client=client(s)).ok
+        s._get_cases_of = lambda p, eid: (404, [], [{"message": "not found"}])
+        before = len(s.requests)
+        result = submit(inputs(), tmp_path / "b", client=client(s),
+                        change_reason="per the message")
+        north = result.outcomes[0]
+        assert north.status == "failed" and "HTTP 404" in north.errors[0], result.table()
+        assert "no cases" in north.errors[0]
+        assert _writes(s, before) == []  # no case POSTed again, no re-submission
+        assert server_summary(s) == EXPECTED

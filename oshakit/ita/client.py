@@ -402,7 +402,18 @@ class ITAClient:
         return self._get_one(f"/forms/caseData/{case_id}")
 
     def case_data_for_establishment(self, establishment_id: str) -> list[dict[str, Any]]:
-        return self._get_all(f"/forms/caseData/establishment/{establishment_id}")
+        """The establishment's cases. A 404 is not read as "no cases": the caller has just
+        read the establishment, and OSHA's documents do not say what a 404 means here."""
+        path = f"/forms/caseData/establishment/{establishment_id}"
+        reply = self.request("GET", path)
+        if reply.status == 404:
+            raise UnexpectedAnswer(
+                f"GET {path}: HTTP 404 ({reply.error_text()}) for the case list of an "
+                "establishment ITA has just shown; OSHA's documents do not say what that "
+                "means, so the kit does not take it as 'no cases'")
+        if not reply.ok:
+            raise ITAError(f"GET {path}: {reply.error_text()}")
+        return reply.results
 
     def edit_case_data(self, case_id: str, body: dict[str, Any]) -> Reply:
         """PATCH one case; the body carries the case's ``id`` (required to edit, v1.3)."""
