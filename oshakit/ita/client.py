@@ -39,8 +39,10 @@ SANDBOX_URL = "https://preview.osha.gov/oshaApi/v1"
 #: (connect, read) seconds.
 DEFAULT_TIMEOUT = (10.0, 60.0)
 #: Names under which an establishment's links list its 300As / submissions: the kit's first
-#: guess (``form300A``), OSHA's ITA API documentation (``form300ALinks``), and spellings seen
-#: in copies of it. Compared without case and underscores.
+#: guess (``form300A``), a third-party copy of OSHA's ITA API documentation
+#: (``form300ALinks``), and spellings seen in such copies. None is in OSHA's v1.3 case-data
+#: specification, which never shows an establishment answer's links. Compared without case
+#: and underscores.
 LINK_NAMES = {
     "form300A": ("form300A", "form300ALinks", "form300Alinks", "form300a_links",
                  "form300ALink"),

@@ -9,7 +9,10 @@ literal shapes of the "ITA Case Data API Specifications" v1.3 (the seed):
   by default that year is the incident's year + 1, as the Add sample shows (2023 for a 2022
   incident), so a client that trusts it files into the wrong year;
 - Get Case Data by Establishment Id lists cases with neither (the sample's shape);
-- an establishment links its 300As as ``form300ALinks`` (OSHA's ITA API documentation);
+- an establishment links its 300As as ``form300ALinks`` and its submissions as
+  ``submissions`` (:data:`DEFAULT_LINK_NAMES`): guesses, since the seed never shows an
+  establishment answer's links (``form300ALinks`` is from a third-party copy of OSHA's ITA
+  API documentation; ``link_names`` varies them);
 - Complete Submission answers with ``form300A`` (as it stood when submitted) and ``caseData``
   links. Which cases a submission covers is the ``submission_cases`` option: by default
   ``establishment``, every case the establishment holds, whatever its year, as the seed words
@@ -64,8 +67,11 @@ from oshakit.ita.rules import (
 PREFIX = "/oshaApi/v1"
 #: Default of the ``delay`` fault on the command line: longer than the client's read timeout.
 LONG_DELAY = DEFAULT_TIMEOUT[1] + 15.0
-#: Where an establishment's answer links its 300As and submissions (OSHA's names).
-OSHA_LINK_NAMES = {"form300A": "form300ALinks", "submissions": "submissions"}
+#: Where an establishment's answer links its 300As and submissions. Not OSHA's names as far
+#: as this project knows them: the seed never shows an establishment answer's links.
+#: ``form300ALinks`` is taken from a third-party copy of OSHA's ITA API documentation,
+#: ``submissions`` is a guess. Unverified: check them in OSHA's sandbox.
+DEFAULT_LINK_NAMES = {"form300A": "form300ALinks", "submissions": "submissions"}
 CASE_YEAR_REPLIES = ("sample", "incident", "none")
 #: Which cases Complete Submission covers: ``establishment`` (the seed's words: all the case
 #: data submitted for the establishment) or ``year`` (only the year's: not documented).
@@ -111,7 +117,7 @@ class Store:
             raise ValueError(f"submission_cases must be one of {SUBMISSION_CASES}")
         self.submission_cases = submission_cases
         self.lock = threading.Lock()
-        self.link_names = {**OSHA_LINK_NAMES, **(link_names or {})}
+        self.link_names = {**DEFAULT_LINK_NAMES, **(link_names or {})}
         self.case_year_reply = case_year_reply
         self.establishments: dict[str, dict[str, Any]] = {}
         self.form300a: dict[str, dict[str, Any]] = {}
