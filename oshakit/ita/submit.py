@@ -68,8 +68,10 @@ class ITAInputs:
     """What the workflow needs: the ITA frames of one year plus what the gates read.
 
     ``case_data_due`` (establishment code or name -> bool) says which establishments must
-    send case data (OSHA's filing duty, computed elsewhere); where it has no entry,
-    ``--case-data auto`` falls back to 100 or more employees."""
+    send case data (OSHA's filing duty, computed elsewhere); an entry that is None is a duty
+    that could not be decided (``duty_unknown`` says why): ``--case-data auto`` sends no case
+    data for it and reports it (exit 1). Where it has no entry at all, ``auto`` falls back to
+    100 or more employees."""
 
     year: int
     form300a: pd.DataFrame  # oshakit.ita.export.form300a_frame
@@ -79,7 +81,8 @@ class ITAInputs:
     exceptions: pd.DataFrame | None = None  # rec.exceptions
     employees: pd.DataFrame | None = None  # bundle employees frame (names for the PII scan)
     case_pii: pd.DataFrame | None = None  # per case: employee, address, birth, providers
-    case_data_due: dict[str, bool] | None = None  # establishment code -> 1904.41 duty
+    case_data_due: dict[str, bool | None] | None = None  # code -> 1904.41 duty (None: unknown)
+    duty_unknown: dict[str, str] = field(default_factory=dict)  # code -> why it is unknown
     not_due: dict[str, str] = field(default_factory=dict)  # code -> why no 300A is due
 
 
@@ -105,7 +108,9 @@ class SubmitResult:
 
     @property
     def ok(self) -> bool:
-        return self.gates.ok and all(o.status != "failed" for o in self.outcomes)
+        """The gates passed and no establishment failed or needs a decision (errors)."""
+        return self.gates.ok and all(o.status != "failed" and not o.errors
+                                     for o in self.outcomes)
 
     def table(self) -> pd.DataFrame:
         """One row per establishment: what happened, the writes sent, errors, requests, and
@@ -141,9 +146,12 @@ def inputs_from_result(result: Result) -> ITAInputs:
     summaries = result.summaries
     s = summaries[summaries["year"] == year]
     duty = result.duty[result.duty["year"] == year] if len(result.duty) else result.duty
-    due = {str(c): bool(d) for c, d in zip(duty.get("establishment_code", []),
-                                           duty.get("case_data_due", []), strict=True)
-           if not pd.isna(d)}
+    due: dict[str, bool | None] = {
+        str(c): None if pd.isna(d) else bool(d)
+        for c, d in zip(duty.get("establishment_code", []), duty.get("case_data_due", []),
+                        strict=True)}
+    unknown = {str(r["establishment_code"]): _undecided(r.get("reasons"))
+               for r in duty.to_dict("records") if pd.isna(r.get("case_data_due"))}
     not_due = {str(r["establishment_code"]): f"no Form 300A is due: {r['reasons']}"
                for r in duty.to_dict("records")
                if not pd.isna(r["form300a_due"]) and not r["form300a_due"]}
@@ -161,8 +169,18 @@ def inputs_from_result(result: Result) -> ITAInputs:
                                      s["establishment_name"].astype("str"), strict=True)),
                             result.people),
         case_data_due=due,
+        duty_unknown=unknown,
         not_due=not_due,
     )
+
+
+def _undecided(reasons: Any) -> str:
+    """The reasons of a duty row that say what could not be decided (all of them if none
+    does)."""
+    if not isinstance(reasons, str) or not reasons.strip():
+        return "the filing duty could not be decided"
+    parts = [r.strip() for r in reasons.split(";") if "cannot be decided" in r]
+    return "; ".join(parts) or reasons.strip()
 
 
 def target_url(mode: str, base_url: str | None = None) -> str | None:
@@ -271,7 +289,8 @@ def submit(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plans = pl.plans(inputs.form300a, inputs.case_data, inputs.year, codes=inputs.codes,
-                     case_data_policy=case_data_policy, case_data_due=inputs.case_data_due)
+                     case_data_policy=case_data_policy, case_data_due=inputs.case_data_due,
+                     duty_reasons=inputs.duty_unknown)
     not_filed: list[EstablishmentOutcome] = []
     if establishments:  # asked for by name or code: filed even when nothing is due
         wanted = set(establishments)
@@ -293,7 +312,8 @@ def submit(
                           payload_dir)
     result.outcomes = list(not_filed)
     if client is None:
-        result.outcomes += [EstablishmentOutcome(p.name, p.code, "dry-run") for p in plans]
+        result.outcomes += [_duty_unknown(p, EstablishmentOutcome(p.name, p.code, "dry-run"))
+                            for p in plans]
         return result
     gates.raise_if_refused()
     with exclusive(out):
@@ -308,9 +328,21 @@ def submit(
             except ITAError as exc:  # this establishment stops here; the others go on
                 outcome = EstablishmentOutcome(p.name, p.code, "failed", errors=[str(exc)])
             outcome.requests = client.requests_sent - before
-            result.outcomes.append(outcome)
+            result.outcomes.append(_duty_unknown(p, outcome))
     return result
 
+
+def _duty_unknown(p: pl.EstablishmentPlan, outcome: EstablishmentOutcome) -> EstablishmentOutcome:
+    """An establishment whose case-data duty is unknown: no case data was sent (``auto``);
+    say why, as an error (exit 1): the filing may be incomplete."""
+    if p.duty_unknown:
+        outcome.note = f"no case data sent: filing duty unknown ({p.duty_unknown})"
+        outcome.errors.append(
+            f"{p.name}: whether its case data (Forms 300 and 301) is due for {p.year} cannot "
+            f"be decided ({p.duty_unknown}); with --case-data auto the kit sends none for it "
+            "rather than guess. Correct the input (e.g. the NAICS code) and run again, or "
+            "decide: --case-data all sends it, --case-data none confirms it is not sent")
+    return outcome
 
 @dataclass
 class _Survey:
