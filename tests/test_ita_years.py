@@ -152,3 +152,13 @@ def test_the_cli_exits_1_on_a_removed_case_and_0_when_acknowledged(tmp_path, mon
         assert main(args) == 1
         assert "2024-002" in capsys.readouterr().out
         assert main([*args, "--keep-removed-cases", "--change-reason", "not recordable"]) == 0
+
+
+def test_a_case_deleted_in_the_web_application_is_not_expected_in_the_resubmission(tmp_path):
+    with FakeITAServer(token=TOKEN) as server:
+        assert submit(inputs(), tmp_path, client=client(server)).ok
+        gone = next(i for i, c in server.store.cases.items() if c["case_number"] == "2024-002")
+        del server.store.cases[gone]  # deleted in ITA's web application, and off the log
+        result = submit(inputs(cases=case_rows()[:1]), tmp_path, client=client(server),
+                        change_reason="case 2024-002 deleted")
+        assert result.ok and result.outcomes[0].status == "resubmitted", result.table()

@@ -524,9 +524,9 @@ class _Filer:
                 listed[cid] = (str(number).strip(), case_year(case))
         except ITAError as exc:
             return f"{p.name}: the cases of the submission could not be checked: {exc}"
-        recorded = {cid: number for number, (cid, _h) in self._state().cases.items()}
-        for cid, number in recorded.items():
-            listed.setdefault(cid, (number, p.year))
+        for number, (cid, _h) in self._state().cases.items():
+            if cid not in listed and cid in ids:  # the ledger's case of the year, not listed
+                listed[cid] = (number, p.year)
         expected = [i for i, (_n, y) in listed.items() if y == p.year]
         extra = [i for i in ids if i not in expected]
         missing = [i for i in expected if i not in ids]
