@@ -29,7 +29,7 @@ MUTATIONS = {
         "            if year != p.year:\n                continue  # another year's case",
         "            if False:\n                continue  # another year's case"),
     "trust year_filing_for over the incident date": ("oshakit/ita/client.py",
-        '    year = incident_year(field(case, "date_of_incident"))\n    if year is not None:\n        return year\n',
+        '    year = incident_year(answer_field(case, "date_of_incident"))\n    if year is not None:\n        return year\n',
         ''),
     "re-POST a lost establishment blindly (client retries POST)": ("oshakit/ita/client.py",
         "                if not idempotent:\n                    raise UncertainWrite(method, path, cause) from None",

@@ -41,3 +41,42 @@ def test_the_sample_with_a_law_office_leaves_it_out(tmp_path):
     assert dict(zip(result.table()["establishment_code"], result.table()["status"],
                     strict=True)) == {"PLT03": "not due", "PLT01": "dry-run",
                                       "PLT02": "dry-run"}
+
+
+def test_the_sample_with_an_unplaceable_naics_sends_no_case_data_and_says_why(tmp_path):
+    # recordkeeping.md section 10: an unplaceable NAICS is "reported, never guessed"
+    folder = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_BUNDLE, folder)
+    text = (folder / "establishments.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("PLT01,"))
+    naics = next(v for v in line.split(",") if len(v) == 6 and v.isdigit())
+    (folder / "establishments.csv").write_text(
+        text.replace(line, line.replace(naics, "990000")), encoding="utf-8")
+    ins = inputs_from_result(run(folder, 2025))
+    assert ins.case_data_due["PLT01"] is None and "990000" in ins.duty_unknown["PLT01"]
+    result = submit(ins, tmp_path / "ita")
+    table = result.table().set_index("establishment_code")
+    assert not result.ok  # exit 1: a decision is needed
+    assert "filing duty unknown" in table.loc["PLT01", "note"]
+    assert "--case-data all" in table.loc["PLT01", "errors"]
+    assert table.loc["PLT02", "errors"] == ""
+    files = set(result.payload_table()["file"][result.payload_table()["folder"] == "PLT01"])
+    assert files == {"establishment.json", "form300A.json"}  # no caseData.json
+    sent = submit(ins, tmp_path / "all", case_data_policy="all")
+    plt01 = sent.payload_table()[sent.payload_table()["folder"] == "PLT01"]
+    assert "caseData.json" in set(plt01["file"]) and sent.ok
+
+
+def test_an_unknown_duty_sends_no_case_data_to_the_server(tmp_path):
+    from ita_support import TOKEN, client
+
+    from oshakit.ita.fake_server import FakeITAServer
+
+    ins = inputs(case_data_due={"N1": None, "S1": False})  # North: 120 employees, size 22
+    with FakeITAServer(token=TOKEN) as server:
+        result = submit(ins, tmp_path, client=client(server))
+        north = result.outcomes[0]
+        assert not result.ok and north.status == "submitted", result.table()
+        assert "cannot be decided" in north.errors[0] and "--case-data" in north.errors[0]
+        assert ("POST", "/forms/caseData") not in server.requests
+        assert not server.store.cases

@@ -480,7 +480,9 @@ def test_a_recorded_case_missing_from_the_list_is_asked_for_by_id(tmp_path):
 
 
 def test_a_recorded_id_that_now_names_another_case_is_not_used(tmp_path):
-    with FakeITAServer(token=TOKEN) as s:
+    # submissions cover only the year's cases here: under the seed's wording the kit would
+    # (rightly) refuse the submission for covering the case moved to 2023
+    with FakeITAServer(token=TOKEN, submission_cases="year") as s:
         submit(inputs(), tmp_path, client=client(s))
         _listing(s, lambda rs: [r for r in rs if r["case_number"] != "2024-002"])
         s.store.cases["1004"]["date_of_incident"] = "05/07/2023"  # moved to another year
@@ -647,3 +649,62 @@ def test_a_token_refused_during_a_write_stops_the_run_and_is_recorded(tmp_path):
         with pytest.raises(TokenRejected):
             submit(inputs(), tmp_path, client=c)
         assert _closing(tmp_path, "caseData") == [("failed", ["the token expired"])]
+
+
+def _writes(server, since: int) -> list[tuple[str, str]]:
+    return [r for r in server.requests[since:] if r[0] != "GET"]
+
+
+@pytest.mark.parametrize("reason", [None, "per the message"])
+def test_unreadable_submission_links_never_submit_an_establishment_that_existed(tmp_path,
+                                                                                reason):
+    with FakeITAServer(token=TOKEN, link_names={"submissions": "someOtherName"}) as s:
+        assert submit(inputs(), tmp_path / "a", client=client(s)).ok
+        before = len(s.requests)
+        lost = submit(inputs(), tmp_path / "b", client=client(s), change_reason=reason)
+        for o in lost.outcomes:  # the ledger is lost: is the year submitted? ITA can't say
+            assert o.status == "failed" and "submissions under no name" in o.errors[0], \
+                lost.table()
+        assert _writes(s, before) == []  # not even a POST the server would refuse
+        assert server_summary(s) == EXPECTED
+
+
+def test_unreadable_300a_links_find_the_300a_through_the_submission(tmp_path):
+    rows = inputs().form300a.to_dict("records")
+    rows[0]["total_hours_worked"] = 250000
+    with FakeITAServer(token=TOKEN, link_names={"form300A": "someOtherName"}) as s:
+        assert submit(inputs(), tmp_path / "a", client=client(s)).ok
+        before = len(s.requests)
+        again = submit(inputs(rows=rows), tmp_path / "b", client=client(s),
+                       change_reason="hours corrected")
+        assert [o.status for o in again.outcomes] == ["resubmitted", "unchanged"], again.table()
+        assert _writes(s, before) == [("PATCH", "/forms/form300A/1002"),
+                                      ("POST", "/submissions")]
+        assert _posts(s, "/forms/form300A") == 2
+
+
+def test_unreadable_links_without_a_submission_never_create_a_second_300a(tmp_path):
+    with FakeITAServer(token=TOKEN, link_names={"form300A": "someOtherName",
+                                                "submissions": "someOtherName"}) as s:
+        s.inject(Fault("lost", method="POST", path="/submissions", times=2))
+        submit(inputs(), tmp_path / "a", client=client(s))
+        forms = _posts(s, "/forms/form300A")
+        before = len(s.requests)
+        lost = submit(inputs(), tmp_path / "b", client=client(s), change_reason="again")
+        assert all(o.status == "failed" for o in lost.outcomes), lost.table()
+        assert "300As under no name" in lost.outcomes[0].errors[0]
+        assert _writes(s, before) == [] and _posts(s, "/forms/form300A") == forms
+
+
+def test_a_404_on_the_case_list_of_an_establishment_just_read_stops_it(tmp_path):
+    with FakeITAServer(token=TOKEN) as s:
+        assert submit(inputs(), tmp_path / "a", client=client(s)).ok
+        s._get_cases_of = lambda p, eid: (404, [], [{"message": "not found"}])
+        before = len(s.requests)
+        result = submit(inputs(), tmp_path / "b", client=client(s),
+                        change_reason="per the message")
+        north = result.outcomes[0]
+        assert north.status == "failed" and "HTTP 404" in north.errors[0], result.table()
+        assert "no cases" in north.errors[0]
+        assert _writes(s, before) == []  # no case POSTed again, no re-submission
+        assert server_summary(s) == EXPECTED

@@ -25,9 +25,9 @@ from ita_support import TOKEN, canned
 from oshakit.ita import rules
 from oshakit.ita.client import (
     ITAClient,
+    answer_field,
     case_outcomes,
     case_year,
-    field,
     link_list,
     record_id,
 )
@@ -165,8 +165,8 @@ def test_the_client_reads_ids_and_years_where_each_sample_puts_them():
     assert [record_id(c) for c in listed] == ["456789", "456790"]
     assert [case_year(c) for c in listed] == [2022, 2022]
     sub = load(GET_SUBMISSION_RESPONSE_FIXED)["results"][0]
-    assert field(sub, "year_filing_for") == "2016"  # the key is "year_filing_for "
-    assert link_list(field(sub, "caseData")) == ["456789", "456790"]
+    assert answer_field(sub, "year_filing_for") == "2016"  # the key is "year_filing_for "
+    assert link_list(answer_field(sub, "caseData")) == ["456789", "456790"]
     assert record_id({"links": {"self": "/oshaApi/v1/forms/caseData/55"}}) == "55"
 
 
@@ -181,4 +181,4 @@ def test_the_client_over_http_on_oshas_sample_answers():
         assert outcome.ok and outcome.id == "987654"
     with canned(GET_SUBMISSION_RESPONSE_FIXED) as url:
         sub = ITAClient(url, token, timeout=(1, 2), retries=0).get_submission("900800")
-        assert record_id(sub) == "900800" and field(sub, "time_stamp") == 1487125329
+        assert record_id(sub) == "900800" and answer_field(sub, "time_stamp") == 1487125329

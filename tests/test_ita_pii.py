@@ -64,6 +64,10 @@ PLANTED = [  # (text, case, kind, what must be reported as found)
     ("clinic at 330 Mount Auburn St", "2024-001", "treatment facility", "330 Mount"),
     ("call 518-555-0199 for details", "2024-001", "phone", "518-555-0199"),
     ("call (518) 555-0199", "2024-001", "phone", "(518) 555-0199"),
+    ("call 555-1234 for details", "2024-001", "phone", "555-1234"),
+    ("his cell is 555 1234", "2024-001", "phone", "555 1234"),
+    ("Tel: 5551234", "2024-001", "phone", "5551234"),
+    ("reach the foreman at 555-0199 after 5", "2024-001", "phone", "555-0199"),
     ("write to jp@example.com", "2024-001", "email", "jp@example.com"),
     ("SSN 123-45-6789 on file", "2024-001", "ssn", "123-45-6789"),
 ]
@@ -89,6 +93,9 @@ INNOCENT = [  # (text, case): surname-like words that are not names here
     ("Lifting a 40 lb box onto a cart in bay 4028", "2024-001"),  # a number, not the street
     ("Lee side of the hull, hit by a swinging door", "2024-002"),
     ("Tomato crate fell on the operator", "2024-001"),
+    ("Reported 2024-06-23 at 14:05, see case 2024-0001", "2024-001"),  # dates, case numbers
+    ("Same press as case 2024-001; shift 07:00-15:30", "2024-001"),
+    ("Lot 12-345-6789, 3 cartons of 100 1000-count gloves", "2024-001"),
 ]
 
 

@@ -340,7 +340,8 @@ def test_result_table_and_payload_table(tmp_path, server):
     assert north["status"] == "submitted" and north["errors"] == ""
     assert north["writes"] == ("create establishment; create form300A; create caseData "
                                "2 cases; complete submission")
-    assert north["requests"] == 11 and table.iloc[1]["requests"] == 8
+    # (each count includes the case list read after Complete Submission to check its cases)
+    assert north["requests"] == 12 and table.iloc[1]["requests"] == 9
     files = result.payload_table()
     assert list(files.columns) == ["folder", "file", "objects", "path"]
     assert files[["folder", "file", "objects"]].values.tolist() == [
@@ -452,3 +453,39 @@ def test_a_300a_value_the_server_rewrites_is_not_edited_again(tmp_path, server):
     result = submit(inputs(rows=rows), tmp_path, client=client(server), change_reason="hours")
     assert result.outcomes[0].status == "resubmitted", result.table()
     assert sum(r[0] == "PATCH" for r in server.requests) == 1
+
+
+@pytest.mark.parametrize("out", ["same", "lost"])
+def test_a_field_cleared_in_the_log_but_held_in_ita_stops_the_establishment(tmp_path, server,
+                                                                            out):
+    assert submit(inputs(), tmp_path, client=client(server)).ok
+    cases = case_rows()
+    cases[0]["time_of_incident"], cases[0]["time_unknown"] = None, 1  # time now unknown
+    cases[1]["sex"] = None  # removed
+    before = len(server.requests)
+    result = submit(inputs(cases=cases), tmp_path if out == "same" else tmp_path / "lost",
+                    client=client(server), change_reason="time of incident unknown")
+    north = result.outcomes[0]
+    assert not result.ok and north.status == "failed", result.table()
+    message = north.errors[0]
+    assert "case 2024-001: time_of_incident" in message and "case 2024-002: sex" in message
+    assert "ITA web application" in message and "Nothing was sent" in message
+    assert [r for r in server.requests[before:] if r[0] != "GET"] == []  # no PATCH that merges
+    held = {c["case_number"]: c for c in server.store.cases.values()}
+    assert held["2024-001"]["time_of_incident"] == "09:20" and held["2024-002"]["sex"] == "M"
+    # once cleared in ITA (the web application), the same data goes through
+    del server.store.cases["1003"]["time_of_incident"]
+    del server.store.cases["1004"]["sex"]
+    again = submit(inputs(cases=cases), tmp_path, client=client(server),
+                   change_reason="time of incident unknown")
+    assert again.ok and again.outcomes[0].status == "resubmitted", again.table()
+
+
+def test_differences_count_a_dictionary_field_the_server_holds_and_the_kit_no_longer_sends():
+    from oshakit.ita.payloads import case_body, cleared, differences
+
+    row = {**case_rows()[0], "time_of_incident": None}
+    desired = case_body(row)
+    held = {**case_body(case_rows()[0]), "id": "1003", "links": {"self": "x"}}
+    assert cleared(desired, held) == ["time_of_incident"]
+    assert "time_of_incident" in differences(desired, held, fields=("time_of_incident",))

@@ -39,8 +39,10 @@ SANDBOX_URL = "https://preview.osha.gov/oshaApi/v1"
 #: (connect, read) seconds.
 DEFAULT_TIMEOUT = (10.0, 60.0)
 #: Names under which an establishment's links list its 300As / submissions: the kit's first
-#: guess (``form300A``), OSHA's ITA API documentation (``form300ALinks``), and spellings seen
-#: in copies of it. Compared without case and underscores.
+#: guess (``form300A``), a third-party copy of OSHA's ITA API documentation
+#: (``form300ALinks``), and spellings seen in such copies. None is in OSHA's v1.3 case-data
+#: specification, which never shows an establishment answer's links. Compared without case
+#: and underscores.
 LINK_NAMES = {
     "form300A": ("form300A", "form300ALinks", "form300Alinks", "form300a_links",
                  "form300ALink"),
@@ -128,7 +130,7 @@ def _norm(key: Any) -> str:
     return re.sub(r"[\s_]", "", str(key)).casefold()
 
 
-def field(obj: Any, name: str, default: Any = None) -> Any:
+def answer_field(obj: Any, name: str, default: Any = None) -> Any:
     """``obj[name]`` with keys compared stripped, without case or underscores; ``default``
     when absent or ``obj`` is not an object."""
     if not isinstance(obj, dict):
@@ -150,21 +152,22 @@ def _last_segment(link: Any) -> str | None:
 
 def record_id(obj: Any) -> str | None:
     """The id of one answer object: its ``id``, else the last segment of ``links.self``."""
-    value = field(obj, "id")
+    value = answer_field(obj, "id")
     if value is not None and str(value).strip():
         return str(value).strip()
-    return _last_segment(field(field(obj, "links"), "self")) if field(obj, "links") else None
+    links = answer_field(obj, "links")
+    return _last_segment(answer_field(links, "self")) if links else None
 
 
 def link_ids(obj: Any, kind: str) -> list[str] | None:
     """Ids in ``obj.links`` under any name of ``LINK_NAMES[kind]``; None when the links hold
     none of those names (the answer's shape is unknown: the caller must not conclude that
     nothing exists)."""
-    links = field(obj, "links")
+    links = answer_field(obj, "links")
     if not isinstance(links, dict):
         return None
     for name in LINK_NAMES[kind]:
-        value = field(links, name)
+        value = answer_field(links, name)
         if value is not None:
             return link_list(value)
     return None
@@ -189,11 +192,11 @@ def case_year(case: dict[str, Any]) -> int | None:
     that field never overrides the incident date."""
     from oshakit.ita.rules import as_int, incident_year
 
-    year = incident_year(field(case, "date_of_incident"))
+    year = incident_year(answer_field(case, "date_of_incident"))
     if year is not None:
         return year
     for name in ("year_filing_for", "year_of_filing"):
-        year = as_int(field(case, name))
+        year = as_int(answer_field(case, name))
         if year is not None:
             return year
     return None
@@ -326,17 +329,17 @@ class ITAClient:
         if not isinstance(data, dict):
             raise UnexpectedAnswer(f"{method} {path}: unexpected answer {type(data).__name__}, "
                                    "not ITA's {results, success, errors} object")
-        results = field(data, "results")
+        results = answer_field(data, "results")
         if results is None:
             results = []
         elif isinstance(results, dict):
             results = [results]
         if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
             raise UnexpectedAnswer(f"{method} {path}: 'results' in an unknown shape")
-        errors = field(data, "errors") or []
+        errors = answer_field(data, "errors") or []
         if not isinstance(errors, list):
             errors = [errors]
-        success = field(data, "success")
+        success = answer_field(data, "success")
         if success is None:  # (the seed's Complete Submission sample misplaces it)
             success = 200 <= resp.status_code < 300 and not errors
         elif isinstance(success, str):
@@ -401,7 +404,18 @@ class ITAClient:
         return self._get_one(f"/forms/caseData/{case_id}")
 
     def case_data_for_establishment(self, establishment_id: str) -> list[dict[str, Any]]:
-        return self._get_all(f"/forms/caseData/establishment/{establishment_id}")
+        """The establishment's cases. A 404 is not read as "no cases": the caller has just
+        read the establishment, and OSHA's documents do not say what a 404 means here."""
+        path = f"/forms/caseData/establishment/{establishment_id}"
+        reply = self.request("GET", path)
+        if reply.status == 404:
+            raise UnexpectedAnswer(
+                f"GET {path}: HTTP 404 ({reply.error_text()}) for the case list of an "
+                "establishment ITA has just shown; OSHA's documents do not say what that "
+                "means, so the kit does not take it as 'no cases'")
+        if not reply.ok:
+            raise ITAError(f"GET {path}: {reply.error_text()}")
+        return reply.results
 
     def edit_case_data(self, case_id: str, body: dict[str, Any]) -> Reply:
         """PATCH one case; the body carries the case's ``id`` (required to edit, v1.3)."""
@@ -445,7 +459,7 @@ def case_outcomes(reply: Reply, sent: list[dict[str, Any]]) -> list[CaseOutcome]
     ``case_number``, read as text), errors by index."""
     saved: dict[str, str] = {}
     for r in reply.results:
-        number, rid = field(r, "case_number"), record_id(r)
+        number, rid = answer_field(r, "case_number"), record_id(r)
         if number is not None and rid is not None:
             saved[str(number).strip()] = rid
     by_index: dict[int, list[str]] = {}

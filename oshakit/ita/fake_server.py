@@ -9,9 +9,16 @@ literal shapes of the "ITA Case Data API Specifications" v1.3 (the seed):
   by default that year is the incident's year + 1, as the Add sample shows (2023 for a 2022
   incident), so a client that trusts it files into the wrong year;
 - Get Case Data by Establishment Id lists cases with neither (the sample's shape);
-- an establishment links its 300As as ``form300ALinks`` (OSHA's ITA API documentation);
+- an establishment links its 300As as ``form300ALinks`` and its submissions as
+  ``submissions`` (:data:`DEFAULT_LINK_NAMES`): guesses, since the seed never shows an
+  establishment answer's links (``form300ALinks`` is from a third-party copy of OSHA's ITA
+  API documentation; ``link_names`` varies them);
 - Complete Submission answers with ``form300A`` (as it stood when submitted) and ``caseData``
-  links, and covers every case the establishment holds for the year.
+  links. Which cases a submission covers is the ``submission_cases`` option: by default
+  ``establishment``, every case the establishment holds, whatever its year, as the seed words
+  it ("all the case data that has been submitted for the establishment"); ``year``, only the
+  cases of the year filed for, is an assumption about OSHA's server that no OSHA document
+  states (the kit refuses to call a submission filed when it covers another year's case).
 
 Requests are checked with the kit's one set of rules (:mod:`oshakit.ita.rules`): only fields
 of the data dictionary (a key's surrounding spaces are ignored: the Edit sample writes
@@ -60,9 +67,15 @@ from oshakit.ita.rules import (
 PREFIX = "/oshaApi/v1"
 #: Default of the ``delay`` fault on the command line: longer than the client's read timeout.
 LONG_DELAY = DEFAULT_TIMEOUT[1] + 15.0
-#: Where an establishment's answer links its 300As and submissions (OSHA's names).
-OSHA_LINK_NAMES = {"form300A": "form300ALinks", "submissions": "submissions"}
+#: Where an establishment's answer links its 300As and submissions. Not OSHA's names as far
+#: as this project knows them: the seed never shows an establishment answer's links.
+#: ``form300ALinks`` is taken from a third-party copy of OSHA's ITA API documentation,
+#: ``submissions`` is a guess. Unverified: check them in OSHA's sandbox.
+DEFAULT_LINK_NAMES = {"form300A": "form300ALinks", "submissions": "submissions"}
 CASE_YEAR_REPLIES = ("sample", "incident", "none")
+#: Which cases Complete Submission covers: ``establishment`` (the seed's words: all the case
+#: data submitted for the establishment) or ``year`` (only the year's: not documented).
+SUBMISSION_CASES = ("establishment", "year")
 FAULT_KINDS = ("delay", "drop", "lost", "429", "500", "503")
 HTML_403 = (b"<html><head><title>403 Forbidden</title></head><body><h1>Access Denied</h1>"
             b"<p>You don't have permission to access this resource.</p></body></html>")
@@ -96,11 +109,15 @@ class Store:
     """What the server holds, with ITA's rules applied on every write."""
 
     def __init__(self, link_names: dict[str, str | None] | None = None,
-                 case_year_reply: str = "sample") -> None:
+                 case_year_reply: str = "sample",
+                 submission_cases: str = "establishment") -> None:
         if case_year_reply not in CASE_YEAR_REPLIES:
             raise ValueError(f"case_year_reply must be one of {CASE_YEAR_REPLIES}")
+        if submission_cases not in SUBMISSION_CASES:
+            raise ValueError(f"submission_cases must be one of {SUBMISSION_CASES}")
+        self.submission_cases = submission_cases
         self.lock = threading.Lock()
-        self.link_names = {**OSHA_LINK_NAMES, **(link_names or {})}
+        self.link_names = {**DEFAULT_LINK_NAMES, **(link_names or {})}
         self.case_year_reply = case_year_reply
         self.establishments: dict[str, dict[str, Any]] = {}
         self.form300a: dict[str, dict[str, Any]] = {}
@@ -308,8 +325,9 @@ class Store:
             "id": sid, "year_filing_for": year, "establishment_id": eid,
             "form300A_id": form[0], "form300A": self.form300a_view(form[0]),
             "change_reason": body.get("change_reason"),
-            "case_ids": [i for i, c in self.cases.items()
-                         if c["establishment_id"] == eid and str(c["_year"]) == year],
+            "case_ids": [i for i, c in self.cases.items() if c["establishment_id"] == eid
+                         and (self.submission_cases == "establishment"
+                              or str(c["_year"]) == year)],
             "created_username": "rehearsal", "time_stamp": int(time.time()),
         }
         return self.submission_view(sid), []
@@ -434,10 +452,11 @@ class FakeITAServer:
 
     def __init__(self, token: str | None = None, host: str = "127.0.0.1", port: int = 0,
                  *, verbose: bool = False, link_names: dict[str, str | None] | None = None,
-                 case_year_reply: str = "sample") -> None:
+                 case_year_reply: str = "sample",
+                 submission_cases: str = "establishment") -> None:
         self.token = token or secrets.token_urlsafe(24)
         self.host, self.port, self.verbose = host, port, verbose
-        self.store = Store(link_names, case_year_reply)
+        self.store = Store(link_names, case_year_reply, submission_cases)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self._fault_lock = threading.Lock()
@@ -591,6 +610,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="year_filing_for in single-case answers: 'sample' the incident's year "
                         "+ 1 as OSHA's Add Case Data sample answers (default), 'incident', "
                         "or 'none'")
+    p.add_argument("--submission-cases", choices=SUBMISSION_CASES, default="establishment",
+                   help="which cases Complete Submission covers: 'establishment' every case "
+                        "the establishment holds, as OSHA's document words it (default), or "
+                        "'year' only the year's (an undocumented assumption)")
     args = p.parse_args(argv)
     try:
         faults = [_fault_arg(f, args.delay) for f in args.fault]
@@ -598,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(str(exc))
     token = os.environ.get("OSHAKIT_ITA_TOKEN") or None
     server = FakeITAServer(token=token, port=args.port, verbose=True,
-                           case_year_reply=args.case_year).start()
+                           case_year_reply=args.case_year,
+                           submission_cases=args.submission_cases).start()
     server.inject(*faults)
     print(f"fake ITA API at {server.base_url}")
     if token is None:

@@ -135,14 +135,20 @@ class Ledger:
                            endpoint=endpoint, payload_hash=payload_hash, **extra)
 
     def outcome(self, sent_id: str, phase: str, *, http_status: int | None = None,
-                ids: list[str] | None = None, errors: list[str] | None = None) -> None:
-        """Record how the request ``sent_id`` ended: ``done``, ``failed`` or ``uncertain``."""
+                ids: list[str] | None = None, errors: list[str] | None = None,
+                unverified: bool = False) -> None:
+        """Record how the request ``sent_id`` ended: ``done``, ``failed`` or ``uncertain``.
+        ``unverified``: saved, but what the server saved is not what was meant (a submission
+        whose cases are not exactly the year's): no fingerprint is kept, so the ledger never
+        vouches for it."""
         first = self._find(sent_id)
         keep = {k: first[k] for k in ("target", "year", "establishment", "object", "key",
                                       "action", "method", "endpoint", "payload_hash")}
         for k in ("fingerprint", "known_submissions"):
             if k in first:
                 keep[k] = first[k]
+        if unverified:
+            keep["fingerprint"], keep["unverified"] = None, True
         self.append(phase=phase, ref=sent_id, http_status=http_status, ids=ids or [],
                     errors=errors or [], **keep)
 

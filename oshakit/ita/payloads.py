@@ -166,12 +166,24 @@ def same_value(name: str, a: Any, b: Any) -> bool:
     return str(a).strip() == str(b).strip()
 
 
-def differences(desired: dict[str, Any], held: dict[str, Any]) -> list[str]:
+def cleared(desired: dict[str, Any], held: dict[str, Any],
+            fields: tuple[str, ...] = CASE_FIELDS) -> list[str]:
+    """Fields of ``fields`` (by default the case-data dictionary) that the server holds with
+    a value but ``desired`` no longer has: cleared in the log, still set in ITA (an edit
+    only changes the fields it sends)."""
+    have = _flat(held)
+    return sorted(f for f in fields if is_missing(desired.get(f)) and f in have)
+
+
+def differences(desired: dict[str, Any], held: dict[str, Any],
+                fields: tuple[str, ...] = ()) -> list[str]:
     """Fields of ``desired`` (its data and change reason, not its references) whose value
-    differs from what the server holds."""
+    differs from what the server holds, and fields of ``fields`` the server holds with a
+    value that ``desired`` lacks (:func:`cleared`)."""
     want = _flat({k: v for k, v in desired.items() if k not in ("establishment", "id")})
     have = _flat(held)
-    return sorted(k for k, v in want.items() if not same_value(k, v, have.get(k)))
+    diff = {k for k, v in want.items() if not same_value(k, v, have.get(k))}
+    return sorted(diff | set(cleared(desired, held, fields) if fields else ()))
 
 
 @dataclass
@@ -185,6 +197,8 @@ class EstablishmentPlan:
     form300a: dict[str, Any]
     cases: list[dict[str, Any]] = field(default_factory=list)
     send_cases: bool = False
+    #: Why the case-data duty is unknown when ``auto`` therefore sends none (else None).
+    duty_unknown: str | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -199,7 +213,8 @@ class EstablishmentPlan:
 def sends_case_data(policy: str, size: Any, due: bool | None = None) -> bool:
     """Whether an establishment's case data (Forms 300 and 301) is sent: ``all`` always,
     ``none`` never; ``auto`` follows ``due`` (OSHA's filing duty, computed elsewhere) when it
-    is known, else today's rule: 100 or more employees (ITA size 22 or 3)."""
+    is known, else today's rule: 100 or more employees (ITA size 22 or 3). :func:`plans`
+    never asks ``auto`` about a duty computed as unknown: it sends none."""
     if policy not in CASE_DATA_POLICIES:
         raise ValueError(f"case data policy must be one of {CASE_DATA_POLICIES}, not {policy!r}")
     if policy != "auto":
@@ -220,11 +235,15 @@ def plans(
     *,
     codes: dict[str, str] | None = None,
     case_data_policy: str = "auto",
-    case_data_due: dict[str, bool] | None = None,
+    case_data_due: dict[str, bool | None] | None = None,
+    duty_reasons: dict[str, str] | None = None,
 ) -> list[EstablishmentPlan]:
     """One plan per 300A row of ``year``; the cases are the case-data rows of that year.
     Whether each sends its case data: :func:`sends_case_data` with ``case_data_due`` looked
-    up by establishment code, else by name."""
+    up by establishment code, else by name. A duty computed as unknown (an entry that is
+    None: an unplaceable NAICS, say) is "reported, never guessed": ``auto`` sends no case
+    data for it and the plan's ``duty_unknown`` says why (``duty_reasons`` by code); only
+    ``all`` sends it."""
     codes, due = codes or {}, case_data_due or {}
     rows = _year_rows(form300a, "year_filing_for", year)
     by_name: dict[str, list[dict[str, Any]]] = {}
@@ -235,11 +254,15 @@ def plans(
     for rec in rows.to_dict("records"):
         name = str(clean(rec["establishment_name"]))
         code = codes.get(name)
-        flag = due.get(code) if code is not None and code in due else due.get(name)
+        key = code if code is not None and code in due else name
+        flag = due.get(key)
+        unknown = key in due and flag is None and case_data_policy == "auto"
+        send = False if unknown else sends_case_data(case_data_policy, rec.get("size"), flag)
+        why = (duty_reasons or {}).get(key) or "the filing duty could not be decided"
         out.append(EstablishmentPlan(
             name=name, code=code, year=year,
             establishment=establishment_body(rec), form300a=form300a_body(rec),
-            cases=by_name.get(name, []),
-            send_cases=sends_case_data(case_data_policy, rec.get("size"), flag),
+            cases=by_name.get(name, []), send_cases=send,
+            duty_unknown=why if unknown else None,
         ))
     return out

@@ -16,7 +16,8 @@ address, the health care professional's name and the treatment facility out of c
   ``06-23-80``, ``23.06.1980``, ``June 23, 1980`` or ``23 Jun 1980``;
 - **physician** and **treatment facility**: the names (and the facility's street) in the
   bundle's physician and hospital fields;
-- **ssn**, **phone**, **email** by their patterns.
+- **ssn**, **phone** (10 digits, or a 7-digit local number: NNN-NNNN, or after call,
+  phone, tel, cell, ext...), **email** by their patterns.
 
 False positives are kept low: a name that is also a common English word (``Black``,
 ``Young``, ``Rose``, ``Burns``; :data:`COMMON_WORDS`) or shorter than three letters only
@@ -47,6 +48,15 @@ PATTERNS = {
                         r"(?![\d-])|(?<!\d)\d{10}(?!\d)"),
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
 }
+#: A 7-digit local number (group ``num``): NNN-NNNN anywhere ("call 555-1234", "x 555-1234"),
+#: or NNN.NNNN, NNN NNNN, NNNNNNN after call/phone/tel/cell/mobile/fax/ext. Not an ISO date
+#: (2024-06-23), a case number such as 2024-0001 or 2024-001, or a time.
+PHONE7 = re.compile(
+    r"(?:\b(?:call(?:ed)?|phone|ph|tel|telephone|cell|mobile|fax|ext|extension)\b[.:#]?\s*"
+    r"(?:(?:at|is|no\.?|number|#)\s*)?(?P<num>(?<![\d-])\d{3}[-.\s]?\d{4}(?![\d-]))"
+    r"|(?P<bare>(?<![\d\-./:])\d{3}-\d{4}(?![\d\-/:])))",
+    re.IGNORECASE,
+)
 #: Columns of the case-level facts (``ITAInputs.case_pii``) the scan reads.
 CASE_PII_COLUMNS = ["establishment_name", "case_number", "first_name", "last_name",
                     "street", "date_of_birth", "physician", "facility_name",
@@ -279,6 +289,9 @@ class PIIFacts:
         hits: list[tuple[int, int, str, str]] = []  # start, end, kind, why
         for kind, rx in PATTERNS.items():
             hits += [(m.start(), m.end(), kind, f"{kind} pattern") for m in rx.finditer(text)]
+        for m in PHONE7.finditer(text):
+            group = "num" if m.group("num") else "bare"
+            hits.append((*m.span(group), "phone", "phone pattern (7-digit local number)"))
         tokens = _tokens(text, folded)
         used: set[int] = set()
         for i in range(len(tokens) - 1):

@@ -42,6 +42,7 @@ from oshakit.ita.client import (
     TokenRejected,
     UncertainWrite,
     UnexpectedAnswer,
+    answer_field,
     case_outcomes,
     case_year,
     link_ids,
@@ -49,10 +50,9 @@ from oshakit.ita.client import (
     osha_host,
     record_id,
 )
-from oshakit.ita.client import field as answer_field
 from oshakit.ita.gates import GateReport, run_gates
 from oshakit.ita.ledger import HeldState, Ledger, exclusive
-from oshakit.ita.rules import FORM300A_NUMBERS, as_int
+from oshakit.ita.rules import CASE_FIELDS, FORM300A_NUMBERS, as_int
 from oshakit.result import Result
 
 MAX_ROUNDS = 6
@@ -68,8 +68,10 @@ class ITAInputs:
     """What the workflow needs: the ITA frames of one year plus what the gates read.
 
     ``case_data_due`` (establishment code or name -> bool) says which establishments must
-    send case data (OSHA's filing duty, computed elsewhere); where it has no entry,
-    ``--case-data auto`` falls back to 100 or more employees."""
+    send case data (OSHA's filing duty, computed elsewhere); an entry that is None is a duty
+    that could not be decided (``duty_unknown`` says why): ``--case-data auto`` sends no case
+    data for it and reports it (exit 1). Where it has no entry at all, ``auto`` falls back to
+    100 or more employees."""
 
     year: int
     form300a: pd.DataFrame  # oshakit.ita.export.form300a_frame
@@ -79,7 +81,8 @@ class ITAInputs:
     exceptions: pd.DataFrame | None = None  # rec.exceptions
     employees: pd.DataFrame | None = None  # bundle employees frame (names for the PII scan)
     case_pii: pd.DataFrame | None = None  # per case: employee, address, birth, providers
-    case_data_due: dict[str, bool] | None = None  # establishment code -> 1904.41 duty
+    case_data_due: dict[str, bool | None] | None = None  # code -> 1904.41 duty (None: unknown)
+    duty_unknown: dict[str, str] = field(default_factory=dict)  # code -> why it is unknown
     not_due: dict[str, str] = field(default_factory=dict)  # code -> why no 300A is due
 
 
@@ -105,7 +108,9 @@ class SubmitResult:
 
     @property
     def ok(self) -> bool:
-        return self.gates.ok and all(o.status != "failed" for o in self.outcomes)
+        """The gates passed and no establishment failed or needs a decision (errors)."""
+        return self.gates.ok and all(o.status != "failed" and not o.errors
+                                     for o in self.outcomes)
 
     def table(self) -> pd.DataFrame:
         """One row per establishment: what happened, the writes sent, errors, requests, and
@@ -141,9 +146,12 @@ def inputs_from_result(result: Result) -> ITAInputs:
     summaries = result.summaries
     s = summaries[summaries["year"] == year]
     duty = result.duty[result.duty["year"] == year] if len(result.duty) else result.duty
-    due = {str(c): bool(d) for c, d in zip(duty.get("establishment_code", []),
-                                           duty.get("case_data_due", []), strict=True)
-           if not pd.isna(d)}
+    due: dict[str, bool | None] = {
+        str(c): None if pd.isna(d) else bool(d)
+        for c, d in zip(duty.get("establishment_code", []), duty.get("case_data_due", []),
+                        strict=True)}
+    unknown = {str(r["establishment_code"]): _undecided(r.get("reasons"))
+               for r in duty.to_dict("records") if pd.isna(r.get("case_data_due"))}
     not_due = {str(r["establishment_code"]): f"no Form 300A is due: {r['reasons']}"
                for r in duty.to_dict("records")
                if not pd.isna(r["form300a_due"]) and not r["form300a_due"]}
@@ -161,8 +169,18 @@ def inputs_from_result(result: Result) -> ITAInputs:
                                      s["establishment_name"].astype("str"), strict=True)),
                             result.people),
         case_data_due=due,
+        duty_unknown=unknown,
         not_due=not_due,
     )
+
+
+def _undecided(reasons: Any) -> str:
+    """The reasons of a duty row that say what could not be decided (all of them if none
+    does)."""
+    if not isinstance(reasons, str) or not reasons.strip():
+        return "the filing duty could not be decided"
+    parts = [r.strip() for r in reasons.split(";") if "cannot be decided" in r]
+    return "; ".join(parts) or reasons.strip()
 
 
 def target_url(mode: str, base_url: str | None = None) -> str | None:
@@ -271,7 +289,8 @@ def submit(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plans = pl.plans(inputs.form300a, inputs.case_data, inputs.year, codes=inputs.codes,
-                     case_data_policy=case_data_policy, case_data_due=inputs.case_data_due)
+                     case_data_policy=case_data_policy, case_data_due=inputs.case_data_due,
+                     duty_reasons=inputs.duty_unknown)
     not_filed: list[EstablishmentOutcome] = []
     if establishments:  # asked for by name or code: filed even when nothing is due
         wanted = set(establishments)
@@ -293,7 +312,8 @@ def submit(
                           payload_dir)
     result.outcomes = list(not_filed)
     if client is None:
-        result.outcomes += [EstablishmentOutcome(p.name, p.code, "dry-run") for p in plans]
+        result.outcomes += [_duty_unknown(p, EstablishmentOutcome(p.name, p.code, "dry-run"))
+                            for p in plans]
         return result
     gates.raise_if_refused()
     with exclusive(out):
@@ -308,9 +328,21 @@ def submit(
             except ITAError as exc:  # this establishment stops here; the others go on
                 outcome = EstablishmentOutcome(p.name, p.code, "failed", errors=[str(exc)])
             outcome.requests = client.requests_sent - before
-            result.outcomes.append(outcome)
+            result.outcomes.append(_duty_unknown(p, outcome))
     return result
 
+
+def _duty_unknown(p: pl.EstablishmentPlan, outcome: EstablishmentOutcome) -> EstablishmentOutcome:
+    """An establishment whose case-data duty is unknown: no case data was sent (``auto``);
+    say why, as an error (exit 1): the filing may be incomplete."""
+    if p.duty_unknown:
+        outcome.note = f"no case data sent: filing duty unknown ({p.duty_unknown})"
+        outcome.errors.append(
+            f"{p.name}: whether its case data (Forms 300 and 301) is due for {p.year} cannot "
+            f"be decided ({p.duty_unknown}); with --case-data auto the kit sends none for it "
+            "rather than guess. Correct the input (e.g. the NAICS code) and run again, or "
+            "decide: --case-data all sends it, --case-data none confirms it is not sent")
+    return outcome
 
 @dataclass
 class _Survey:
@@ -321,9 +353,11 @@ class _Survey:
     form_links_known: bool = True  # the establishment's answer names its 300A links
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # this year's, by number
     cases_listed: bool = False
+    listed: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> number, year
     submissions: list[str] = field(default_factory=list)  # this year's, oldest first
     latest: dict[str, Any] | None = None  # the year's last submission, as the server has it
     submissions_known: bool = True
+    submission_forms: list[str] = field(default_factory=list)  # 300A ids the year's link
 
 
 def _when(sub: dict[str, Any], sid: str) -> tuple[float, int]:
@@ -346,6 +380,7 @@ class _Filer:
         self.outcome = EstablishmentOutcome(plan.name, plan.code, "unchanged")
         self.saved: dict[tuple[str, str], str | None] = {}  # (object, key) -> hash, this run
         self.refused_as_existing: set[tuple[str, str]] = set()
+        self.problem: str | None = None  # why the last submission answer is not the filing
 
     def _state(self) -> HeldState:
         return self.ledger.state(self.target, self.p.year, self.p.name)
@@ -427,17 +462,86 @@ class _Filer:
         if eid is None:
             raise self._unexpected("ITA's answer for the establishment has no id")
         s.establishment = {**est, "id": eid}
+        self._read_submissions(s, st, est)
         self._read_form300a(s, st, est)
         if p.send_cases or st.cases:
             self._read_cases(s, st, eid)
-        self._read_submissions(s, st, est)
+        if s.latest is not None and answer_field(s.latest, "caseData") and not s.cases_listed:
+            self._read_cases(s, st, eid)
+        self._check_latest(s)
         return s
+
+    def _check_latest(self, s: _Survey) -> None:
+        """The year's last submission must not cover a case ITA lists for another year (or
+        for no known year): the kit cannot call such a submission this year's filing."""
+        if s.latest is None:
+            return
+        held = answer_field(s.latest, "caseData")
+        ids = link_list(held) if held is not None else []
+        other = [i for i in ids if i in s.listed and s.listed[i][1] != self.p.year]
+        if other:
+            raise ITAError(self._coverage_message(s.submissions[-1], other, [], s.listed))
+
+    def _coverage_message(self, sid: str | None, extra: list[str], missing: list[str],
+                          listed: dict[str, tuple[str, int | None]],
+                          absent: list[str] = ()) -> str:
+        p = self.p
+
+        def name(i: str) -> str:
+            if i not in listed:
+                return f"id {i} (not in ITA's list of the establishment's cases)"
+            number, year = listed[i]
+            return f"{number} of {year if year is not None else 'no known year'} (id {i})"
+
+        parts = []
+        if extra:
+            parts.append("it also covers case(s) " + ", ".join(name(i) for i in extra))
+        if missing:
+            parts.append(f"it lacks {p.year} case(s) " + ", ".join(name(i) for i in missing))
+        if absent:
+            parts.append(f"ITA does not list {p.year} case(s) {', '.join(absent)} of the log")
+        return (
+            f"{p.name}: ITA's submission {sid or '(no id)'} for {p.year} does not cover "
+            f"exactly the {p.year} cases: {'; '.join(parts)}. OSHA's documents say a "
+            "submission covers all the case data submitted for the establishment, so the kit "
+            f"does not count this as the {p.year} filing. Check the submission in the ITA web "
+            f"application ({ITA_WEB}) and correct it there (or ask OSHA's ITA help desk which "
+            "cases it covers); the kit sends nothing more for this establishment")
+
+    def _verify_submission(self, reply: Reply, eid: str) -> str | None:
+        """None when the Complete Submission answer covers exactly this year's cases (as ITA
+        lists them now, and as this run and the ledger recorded them), else why not."""
+        p = self.p
+        try:
+            result = reply.results[0] if reply.results else {}
+            held = answer_field(result, "caseData")
+            ids = list(dict.fromkeys(link_list(held))) if held is not None else []
+            listed: dict[str, tuple[str, int | None]] = {}
+            for case in self.c.case_data_for_establishment(eid):
+                number, cid = answer_field(case, "case_number"), record_id(case)
+                if number is None or cid is None:
+                    raise self._unexpected("ITA listed a case without its case_number or id")
+                listed[cid] = (str(number).strip(), case_year(case))
+        except ITAError as exc:
+            return f"{p.name}: the cases of the submission could not be checked: {exc}"
+        for number, (cid, _h) in self._state().cases.items():
+            if cid not in listed and cid in ids:  # the ledger's case of the year, not listed
+                listed[cid] = (number, p.year)
+        expected = [i for i, (_n, y) in listed.items() if y == p.year]
+        extra = [i for i in ids if i not in expected]
+        missing = [i for i in expected if i not in ids]
+        numbers = {n for i, (n, y) in listed.items() if y == p.year}
+        absent = [c["case_number"] for c in p.cases
+                  if p.send_cases and c["case_number"] not in numbers]
+        if not (extra or missing or absent):
+            return None
+        return self._coverage_message(record_id(result), extra, missing, listed, absent)
 
     def _read_form300a(self, s: _Survey, st: HeldState, est: dict[str, Any]) -> None:
         linked = link_ids(est, "form300A")
         s.form_links_known = linked is not None
         form_ids = list(dict.fromkeys(([st.form300a_id] if st.form300a_id else [])
-                                      + (linked or [])))
+                                      + (linked or []) + s.submission_forms))
         for fid in form_ids:
             form = self.c.get_form300a(fid)
             if form is None:
@@ -461,6 +565,7 @@ class _Filer:
                 raise self._unexpected("ITA listed a case without its case_number or id")
             number = str(number).strip()
             year = case_year(case)
+            s.listed[cid] = (number, year)
             if year is None:
                 unknown_year.append(number)
                 continue
@@ -505,6 +610,11 @@ class _Filer:
             if year == p.year:
                 found.append((_when(sub, sid), sid, sub))
         found.sort(key=lambda x: x[0])
+        for _, _sid, sub in reversed(found):  # the seed's sample: links.form300A
+            form_link = answer_field(answer_field(sub, "links"), "form300A")
+            if form_link is not None:
+                s.submission_forms += [i for i in link_list(form_link)
+                                       if i not in s.submission_forms]
         s.submissions = [sid for _, sid, _ in found]
         s.latest = found[-1][2] if found else None
         pending_sub = [e for e in st.pending if e.get("object") == "submission"]
@@ -537,10 +647,10 @@ class _Filer:
         return True
 
     def _changed(self, obj: str, key: str, desired: dict[str, Any], held: dict[str, Any],
-                 ignore: tuple[str, ...] = ()) -> bool:
+                 ignore: tuple[str, ...] = (), fields: tuple[str, ...] = ()) -> bool:
         """True when the server's copy differs and this run has not already sent this edit
         (a server that rewrites a value must not make the run edit it again and again)."""
-        diff = [f for f in pl.differences(desired, held) if f not in ignore]
+        diff = [f for f in pl.differences(desired, held, fields) if f not in ignore]
         if not diff:
             return False
         if self.saved.get((obj, key)) == pl.payload_hash(desired):
@@ -584,6 +694,24 @@ class _Filer:
             f"application ({ITA_WEB}), then run again; if they must stay, run again with "
             "--keep-removed-cases. Nothing was sent for this establishment.")
 
+    def _cleared(self, s: _Survey) -> None:
+        """A field cleared in the log that ITA still holds stops the establishment: OSHA
+        documents no way to clear a field (an edit changes only the fields it sends), and
+        sending the rest would leave ITA's case saying what the log no longer says."""
+        p = self.p
+        found = [(c["case_number"], pl.cleared(c, s.cases[c["case_number"]]))
+                 for c in p.cases if c["case_number"] in s.cases]
+        found = [(n, fs) for n, fs in found if fs]
+        if not found:
+            return
+        listed = "; ".join(f"case {n}: {', '.join(fs)}" for n, fs in found)
+        raise ITAError(
+            f"{p.name}: field(s) empty on the log but still set in ITA for {p.year} "
+            f"({listed}). OSHA's API documents no way to clear a field (an edit changes only "
+            "the fields it sends), so the kit would leave ITA's old value in place. Clear "
+            f"these fields in the ITA web application ({ITA_WEB}), then run again. Nothing "
+            "was sent for this establishment.")
+
     def _actions(self, s: _Survey, st: HeldState) -> list[tuple[str, str, Any]]:
         p = self.p
         if s.establishment is None:
@@ -592,6 +720,7 @@ class _Filer:
         eid = str(s.establishment["id"])
         if p.send_cases:
             self._removed(s)
+            self._cleared(s)
         acts: list[tuple[str, str, Any]] = []
         if self._changed("establishment", p.name, p.establishment, s.establishment):
             acts.append(("edit", "establishment", p.establishment))
@@ -605,15 +734,18 @@ class _Filer:
                                    for c in missing]))
             for c in p.cases:
                 held = s.cases.get(c["case_number"])
-                if held is not None and self._changed("caseData", c["case_number"], c, held):
+                if held is not None and self._changed("caseData", c["case_number"], c, held,
+                                                      fields=CASE_FIELDS):
                     year_acts.append(("edit", "caseData", (str(held["id"]), c)))
+        existed = ("establishment", p.name) not in self.saved  # before this run created it
         if s.form300a is None:  # to be created: first make sure that is safe
             if not s.form_links_known and (
-                    ("form300A", p.name) in self.saved
+                    existed or ("form300A", p.name) in self.saved
                     or any(e.get("object") == "form300A" for e in st.pending)):
                 raise self._unexpected(
-                    "a Form 300A was sent but ITA's answer for the establishment links its "
-                    "300As under no name the kit knows")
+                    "ITA's answer for the establishment links its 300As under no name the "
+                    "kit knows, and a Form 300A for the year may already exist (the "
+                    "establishment existed before this run, or a 300A was sent)")
             self._missing("form300A", p.name)
         form = pl.form300a_body(self._row300a(None), eid)
         form_changed = s.form300a is not None and self._changed("form300A", p.name, form,
@@ -632,11 +764,12 @@ class _Filer:
             acts.append(("edit", "form300A", form))
         acts += year_acts
         if resubmit or not s.submissions:
-            if any(e.get("object") == "submission" for e in st.pending) \
-                    and not s.submissions_known:
-                raise self._unexpected("a submission was sent but ITA's answer for the "
-                                       "establishment links its submissions under no name "
-                                       "the kit knows")
+            if not s.submissions_known and (
+                    existed or any(e.get("object") == "submission" for e in st.pending)):
+                raise self._unexpected(
+                    "ITA's answer for the establishment links its submissions under no name "
+                    "the kit knows, and the year may already be submitted (the establishment "
+                    "existed before this run, or a submission was sent)")
             acts.append(("complete", "submission", s.submissions))
         return acts
 
@@ -662,7 +795,7 @@ class _Filer:
     # -- writes ----------------------------------------------------------------------------
 
     def _send(self, action: str, obj: str, key: str, method: str, endpoint: str,
-              body: Any, call, **extra: Any) -> Reply:
+              body: Any, call, verify=None, **extra: Any) -> Reply:
         h = pl.payload_hash(body) if isinstance(body, dict) else pl.payload_hash(
             [pl.content(b) for b in body])
         sent = self.ledger.sent(**self._log(obj=obj, key=key, action=action, method=method,
@@ -693,9 +826,11 @@ class _Filer:
                 self.saved[(obj, key)] = h
                 if self.outcome.status == "unchanged":
                     self.outcome.status = "updated"
+            self.problem = verify(reply) if reply.ok and verify is not None else None
             self.ledger.outcome(sent, "done" if reply.ok else "failed", http_status=reply.status,
                                 ids=reply.ids if reply.ok else [],
-                                errors=[] if reply.ok else [reply.error_text()])
+                                errors=[] if reply.ok else [reply.error_text()],
+                                unverified=self.problem is not None)
             if not reply.ok and _exists(reply) and action == "create":
                 self.refused_as_existing.add((obj, key))
         label = f"{action} {obj}" + (f" {key}" if obj == "caseData" else "")
@@ -761,7 +896,11 @@ class _Filer:
                     {"establishment_id": eid, "year_filing_for": p.year,
                      "change_reason": reason},
                     lambda r=reason, e=eid: self.c.complete_submission(e, p.year, r),
+                    verify=lambda r, e=eid: self._verify_submission(r, e),
                     fingerprint=p.fingerprint, known_submissions=list(arg))
+                if reply.ok and self.problem is not None:
+                    self.outcome.errors.append(self.problem)
+                    return False  # saved, but not as this year's filing: never "submitted"
                 if reply.ok:
                     self.outcome.status = "resubmitted" if arg else "submitted"
             if not reply.ok:
