@@ -23,6 +23,7 @@ def server():
 def handmade(monkeypatch):
     """The command submits hand-made ITA inputs instead of a bundle's."""
     monkeypatch.setattr(cli_ita, "compute", lambda args, filing: None)
+    monkeypatch.setattr("oshakit.outputs.stamp", lambda folder, result: None)  # no Result
     monkeypatch.setattr(submit_module, "inputs_from_result", lambda result: inputs())
 
 
@@ -32,7 +33,8 @@ def test_dry_run_is_the_default_and_needs_no_token(tmp_path, capsys, monkeypatch
     assert main(["ita", "submit", "bundle", "--year", str(YEAR), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "dry run: nothing sent" in out and "North Plant" in out
-    assert (tmp_path / "payloads" / str(YEAR) / "N1" / "caseData.json").exists()
+    assert (tmp_path / "payloads" / str(YEAR) / "N1" / "form300A.json").exists()
+    assert (tmp_path / "confidential" / "payloads" / str(YEAR) / "N1" / "caseData.json").exists()
 
 
 def test_sending_without_a_token_is_a_clear_error(tmp_path, capsys, monkeypatch, handmade):

@@ -91,9 +91,10 @@ def test_export_ita_clean_data_exits_0(fake_run, tmp_path, capsys):
     out = tmp_path / "ita"
     assert main(["export-ita", str(tmp_path), "--year", "2024", "--out", str(out)]) == 0
     assert {p.name for p in out.iterdir()} == {
-        "ita_300a.csv", "ita_case_data.csv", "exceptions.csv", "ita_checks.csv",
-        "README.txt", "run.json"}
-    assert len(pd.read_csv(out / "ita_case_data.csv")) == 2
+        "ita_300a.csv", "exceptions.csv", "ita_checks.csv", "README.txt", "run.json",
+        "confidential"}
+    # the case data (dates of birth and hire of each case) is for the recordkeeper and OSHA
+    assert len(pd.read_csv(out / "confidential" / "ita_case_data.csv")) == 2
     assert "1 establishment(s)" in capsys.readouterr().out
 
 
@@ -178,7 +179,7 @@ def test_end_to_end_on_the_sample(sample_dir, sample_year, tmp_path):
     checks = pd.read_csv(ita / "ita_checks.csv")
     failed_errors = (~checks.passed & (checks.severity == "error")).any()
     assert code == (1 if failed_errors else 0)
-    cases = pd.read_csv(ita / "ita_case_data.csv", dtype=str)
+    cases = pd.read_csv(ita / "confidential" / "ita_case_data.csv", dtype=str)
     assert len(cases) == len(log)
     assert cases.date_of_incident.str.fullmatch(r"\d\d/\d\d/\d{4}").all()
     assert set(cases.incident_outcome) <= {"1", "2", "3", "4"}

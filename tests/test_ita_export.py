@@ -130,8 +130,9 @@ def test_write_ita_files(tmp_path):
     result = stub_result(rec, stub_bundle(ESTABLISHMENTS, EMPLOYMENT), 2024)
     checks = result.checks
     paths = write_ita_files(result, tmp_path / "out")
-    assert {p.name for p in paths.values()} == {
-        "ita_300a.csv", "ita_case_data.csv", "exceptions.csv", "ita_checks.csv", "README.txt"}
+    assert {p.relative_to(tmp_path / "out").as_posix() for p in paths.values()} == {
+        "ita_300a.csv", "confidential/ita_case_data.csv", "exceptions.csv", "ita_checks.csv",
+        "README.txt"}
     with paths["ita_300a"].open(newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == SPEC_300A and len(rows) == 3

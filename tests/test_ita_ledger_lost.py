@@ -397,7 +397,10 @@ def test_run_submission_defaults_and_options(tmp_path, monkeypatch):
 
     dry = run_submission(inputs(), tmp_path / "dry")
     assert [o.status for o in dry.outcomes] == ["dry-run"] * 2
-    assert not (tmp_path / "dry" / "payloads" / str(YEAR) / "S1" / "caseData.json").exists()
+    assert not (tmp_path / "dry" / "confidential" / "payloads" / str(YEAR) / "S1"
+                / "caseData.json").exists()
+    assert (tmp_path / "dry" / "confidential" / "payloads" / str(YEAR) / "N1"
+            / "caseData.json").exists()
     monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
     with FakeITAServer(token=TOKEN) as s:
         one = run_submission(inputs(), tmp_path / "n", mode="rehearsal", base_url=s.base_url,
@@ -426,7 +429,8 @@ def test_empty_tables_keep_their_columns(tmp_path):
     result = submit(inputs(rows=[]), tmp_path)
     assert list(result.table().columns) == ["establishment_name", "establishment_code",
                                             "status", "writes", "errors", "requests", "note"]
-    assert list(result.payload_table().columns) == ["folder", "file", "objects", "path"]
+    assert list(result.payload_table().columns) == ["folder", "file", "objects",
+                                                    "confidential", "path"]
 
 
 def test_a_run_that_cannot_finish_in_its_rounds_fails_plainly(tmp_path, monkeypatch):

@@ -45,12 +45,15 @@ def test_dry_run_saves_exact_payloads_and_sends_nothing(tmp_path, server):
     result = submit(inputs(), tmp_path)
     assert [o.status for o in result.outcomes] == ["dry-run", "dry-run"]
     north = tmp_path / "payloads" / str(YEAR) / "N1"
-    cases = json.loads((north / "caseData.json").read_text())
+    # the case bodies hold dates of birth and hire: confidential, beside the shareable rest
+    secret = tmp_path / "confidential" / "payloads" / str(YEAR)
+    assert not (north / "caseData.json").exists()
+    cases = json.loads((secret / "N1" / "caseData.json").read_text())
     assert [c["case_number"] for c in cases] == ["2024-001", "2024-002"]
     assert cases[0]["establishment"] == {"establishment_name": "North Plant"}
     assert json.loads((north / "form300A.json").read_text())["total_dafw_days"] == 5
     # South Office has fewer than 100 employees: its cases are not sent (size code 1)
-    assert not (tmp_path / "payloads" / str(YEAR) / "S1" / "caseData.json").exists()
+    assert not (secret / "S1" / "caseData.json").exists()
     assert server.requests == []
     assert not (tmp_path / "ita_ledger.jsonl").exists()
 
@@ -343,10 +346,11 @@ def test_result_table_and_payload_table(tmp_path, server):
     # (each count includes the case list read after Complete Submission to check its cases)
     assert north["requests"] == 12 and table.iloc[1]["requests"] == 9
     files = result.payload_table()
-    assert list(files.columns) == ["folder", "file", "objects", "path"]
-    assert files[["folder", "file", "objects"]].values.tolist() == [
-        ["N1", "caseData.json", 2], ["N1", "establishment.json", 1], ["N1", "form300A.json", 1],
-        ["S1", "establishment.json", 1], ["S1", "form300A.json", 1]]
+    assert list(files.columns) == ["folder", "file", "objects", "confidential", "path"]
+    assert files[["folder", "file", "objects", "confidential"]].values.tolist() == [
+        ["N1", "caseData.json", 2, True], ["N1", "establishment.json", 1, False],
+        ["N1", "form300A.json", 1, False], ["S1", "establishment.json", 1, False],
+        ["S1", "form300A.json", 1, False]]
     assert all(p.endswith(".json") and str(tmp_path) in p for p in files.path)
 
 

@@ -737,3 +737,8 @@ def test_filing_commands_file_the_same_numbers_or_refuse_naming_file_and_line(
     assert code in (0, 1)
     assert (out / "ita" / "README.txt").read_text().startswith(
         "NOTICE: Prepared from an incomplete bundle")
+    code, said = run_cli(capsys, "ita", "submit", str(folder), "--year", "2024",
+                         "--out", str(out / "s"), "--accept-rejects")
+    assert code in (0, 1)
+    assert (out / "s" / "README.txt").read_text().startswith(
+        "NOTICE: Prepared from an incomplete bundle")

@@ -110,7 +110,8 @@ def test_formula_shaped_text_is_inert_in_every_csv_and_exact_in_the_ita_upload(
     with open(out / "rec" / "log.csv", newline="", encoding="utf-8") as f:
         locations = [row["location"] for row in csv.DictReader(f)]
     assert {"'" + f for f in FORMULAS} <= set(locations)
-    with open(out / "ita" / "ita_case_data.csv", newline="", encoding="utf-8") as f:
+    with open(out / "ita" / "confidential" / "ita_case_data.csv", newline="",
+              encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     # the ITA upload keeps OSHA's text exactly (read by OSHA's system, not a spreadsheet)
     assert set(FORMULAS) <= {r["incident_location"] for r in rows}

@@ -22,7 +22,8 @@ def test_notebook_runs_on_the_sample(tmp_path):
     )
     written = {p.relative_to(out).as_posix() for p in out.rglob("*.csv")}
     assert {"log.csv", "exceptions.csv", "summary_300a.csv", "ita/ita_300a.csv",
-            "ita/ita_case_data.csv", "ita/exceptions.csv", "ita/ita_checks.csv"} <= written
+            "ita/confidential/ita_case_data.csv", "ita/exceptions.csv",
+            "ita/ita_checks.csv"} <= written
     log = pd.read_csv(out / "log.csv")
     assert (log.year == 2024).all()
     cases = pd.read_csv(out / "confidential" / "cases.csv").set_index("case_number")

@@ -70,12 +70,17 @@ def _submit(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from oshakit.ita import submit as sm
+    from oshakit.outputs import stamp
 
     mode = _mode(args)
     probe = sm.client_for(mode, args.base_url)  # a missing token fails before any work
     if probe is not None:
         probe.close()
-    inputs = sm.inputs_from_result(compute(args, filing=True))
+    computed = compute(args, filing=True)
+    # the folder says which computation its gates and payloads come from, and, when the
+    # user accepted an incomplete bundle, that it was one
+    stamp(args.out, computed)
+    inputs = sm.inputs_from_result(computed)
     try:
         result = sm.run_submission(inputs, args.out, mode=mode, base_url=args.base_url,
                                    establishments=args.establishment,

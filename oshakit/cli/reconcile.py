@@ -43,8 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "export-ita",
         help="write the OSHA ITA 300A and case data CSV files of a year",
-        description="Write DIR/ita_300a.csv and DIR/ita_case_data.csv (OSHA ITA formats), "
-        "DIR/exceptions.csv and DIR/ita_checks.csv. Exit 1 when an ITA check of error "
+        description="Write DIR/ita_300a.csv and DIR/confidential/ita_case_data.csv (OSHA ITA "
+        "formats), DIR/exceptions.csv and DIR/ita_checks.csv. Exit 1 when an ITA check of error "
         "severity fails or the year has nothing to file.",
     )
     _common(p, year_required=True)

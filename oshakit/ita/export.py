@@ -189,8 +189,12 @@ def _flag(values: pd.Series) -> pd.Series:
 def write_ita_files(result: Result, out_dir: str | Path) -> dict[str, Path]:
     """Write the ITA 300A and case data CSVs of ``result.year`` (OSHA's text exactly), the
     year's exceptions (reconciliation exceptions plus ITA truncations) and the ITA checks
-    into ``out_dir``, and stamp the folder with the result's fingerprint."""
-    from oshakit.outputs import stamp, write_csv
+    into ``out_dir``, and stamp the folder with the result's fingerprint.
+
+    The case data CSV goes to :func:`~oshakit.outputs.confidential_dir`: OSHA asks for each
+    case's date of birth, hire date, sex and job title, which beside the case identify the
+    employee (a privacy case too), so it is for the recordkeeper and OSHA, not to share."""
+    from oshakit.outputs import confidential_dir, stamp, write_csv
 
     year = result.year
     if year is None:
@@ -211,7 +215,8 @@ def write_ita_files(result: Result, out_dir: str | Path) -> dict[str, Path]:
         "exceptions": (exceptions, False),
         "ita_checks": (checks[checks["year"] == year], False),
     }
-    paths = {key: write_csv(frame, out_dir / FILES[key], exact=exact)
+    where = {"ita_case_data": confidential_dir(out_dir, year=year)}
+    paths = {key: write_csv(frame, where.get(key, out_dir) / FILES[key], exact=exact)
              for key, (frame, exact) in frames.items()}
     paths["stamp"] = stamp(out_dir, result, paths.values())
     return paths

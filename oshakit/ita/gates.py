@@ -71,9 +71,9 @@ class GateReport:
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """``gates.json`` (refusals, warnings) and ``pii_report.csv`` in
         ``out_dir/confidential/``: they quote the PII they found, for the recordkeeper."""
-        from oshakit.outputs import CONFIDENTIAL, write_csv
+        from oshakit.outputs import confidential_dir, write_csv
 
-        out = Path(out_dir) / CONFIDENTIAL
+        out = confidential_dir(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         paths = {"gates": out / "gates.json", "pii": out / "pii_report.csv"}
         paths["gates"].write_text(json.dumps(

@@ -481,8 +481,10 @@ def case_facts(cases: pd.DataFrame, names: Mapping[str, str] | None = None,
         return cases[name] if name in cases else pd.Series(pd.NA, index=cases.index)
 
     employee = col("employee_name").map(_text)
-    first = employee.str.split(",", n=1).str[1].fillna("").str.strip()
-    last = employee.str.split(",", n=1).str[0].fillna("").str.strip()
+    parts = employee.str.split(",", n=1)
+    # object first: with no comma in any name, .str[1] is all-NaN float64
+    first = parts.str[1].astype("object").fillna("").str.strip()
+    last = parts.str[0].astype("object").fillna("").str.strip()
     if people is not None and len(people) and {"pat_id", "first_name", "last_name"} <= set(
             people.columns):
         by_id = people.drop_duplicates("pat_id").set_index("pat_id")

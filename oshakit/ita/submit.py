@@ -124,14 +124,21 @@ class SubmitResult:
                                      "writes", "errors", "requests", "note"])
 
     def payload_table(self) -> pd.DataFrame:
-        """The saved payload files: establishment folder, file, objects, path."""
+        """The saved payload files (see :func:`save_payloads`): establishment folder, file,
+        objects, whether it is confidential, path."""
+        from oshakit.outputs import confidential_dir
+
+        secret = confidential_dir(self.payload_dir.parent) / self.payload_dir.name
         rows = []
-        for path in sorted((self.payload_dir / str(self.year)).glob("*/*.json")):
-            body = json.loads(path.read_text(encoding="utf-8"))
-            rows.append({"folder": path.parent.name, "file": path.name,
-                         "objects": len(body) if isinstance(body, list) else 1,
-                         "path": str(path)})
-        return pd.DataFrame(rows, columns=["folder", "file", "objects", "path"])
+        for root, confidential in ((self.payload_dir, False), (secret, True)):
+            for path in sorted((root / str(self.year)).glob("*/*.json")):
+                body = json.loads(path.read_text(encoding="utf-8"))
+                rows.append({"folder": path.parent.name, "file": path.name,
+                             "objects": len(body) if isinstance(body, list) else 1,
+                             "confidential": confidential, "path": str(path)})
+        columns = ["folder", "file", "objects", "confidential", "path"]
+        return pd.DataFrame(rows, columns=columns).sort_values(
+            ["folder", "file"], ignore_index=True)
 
 
 def inputs_from_result(result: Result) -> ITAInputs:
@@ -245,26 +252,27 @@ def _slug(name: str) -> str:
 
 def save_payloads(plans: list[pl.EstablishmentPlan], out_dir: Path,
                   holding_pii: set[str] = frozenset()) -> Path:
-    """The exact bodies, one folder per establishment, under ``out_dir/payloads/YEAR``;
-    those of the establishments in ``holding_pii`` (the PII gate found some in their text)
-    under ``out_dir/confidential/payloads/YEAR`` instead."""
-    from oshakit.outputs import CONFIDENTIAL
+    """The exact bodies, one folder per establishment, under ``out_dir/payloads/YEAR``,
+    except what is confidential, under ``confidential/payloads/YEAR``: every
+    ``caseData.json`` (dates of birth and hire, sex and job title of each case), and all the
+    bodies of the establishments in ``holding_pii`` (the PII gate found some in their
+    text)."""
+    from oshakit.outputs import confidential_dir
 
     root = out_dir / "payloads"
+    secret = confidential_dir(out_dir) / "payloads"
     for p in plans:
-        base = out_dir / CONFIDENTIAL / "payloads" if p.name in holding_pii else root
-        for stale in {root, out_dir / CONFIDENTIAL / "payloads"} - {base}:
-            shutil.rmtree(stale / str(p.year) / _slug(p.code or p.name), ignore_errors=True)
-        d = base / str(p.year) / _slug(p.code or p.name)
-        d.mkdir(parents=True, exist_ok=True)
-        files = {"establishment.json": p.establishment, "form300A.json": p.form300a}
+        slug = Path(str(p.year)) / _slug(p.code or p.name)
+        for stale in (root, secret):
+            shutil.rmtree(stale / slug, ignore_errors=True)
+        public = secret if p.name in holding_pii else root
+        files = {public / slug / "establishment.json": p.establishment,
+                 public / slug / "form300A.json": p.form300a}
         if p.send_cases:
-            files["caseData.json"] = p.cases
-        else:
-            (d / "caseData.json").unlink(missing_ok=True)
-        for fname, body in files.items():
-            (d / fname).write_text(json.dumps(body, indent=2, sort_keys=True) + "\n",
-                                   encoding="utf-8")
+            files[secret / slug / "caseData.json"] = p.cases
+        for path, body in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return root
 
 
