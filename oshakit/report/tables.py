@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from oshakit.outputs import withhold
 from oshakit.problems import SEVERITIES, severity_order
 from oshakit.report.html import DASH, Html, bullets, esc, heading, join, note
 from oshakit.result import Result
@@ -666,7 +667,9 @@ def worst_columns(validation: Any, n: int = 10) -> Html:
 
 def findings(validation: Any, year: int | None = None,
              max_rows: int = MAX_ROWS) -> Html:
-    rows = validation.for_year(year)
+    """The findings as a shareable report shows them: values (and messages quoting them)
+    of the employee PII columns read "withheld", as in the shareable findings.csv."""
+    rows = withhold(validation.for_year(year), values=("value", "message"))
     rows = rows.assign(_o=severity_order(rows["severity"])).sort_values(
         ["_o", "file", "line"], kind="stable")
     return table(rows, "findings", labels={
@@ -676,7 +679,12 @@ def findings(validation: Any, year: int | None = None,
 
 
 def profile(validation: Any, max_rows: int = MAX_ROWS) -> Html:
-    return table(validation.profile, "profile", labels={
+    """The column profile as a shareable report shows it: min, max and top values of the
+    employee PII columns read "withheld", as in the shareable profile.csv."""
+    shown = validation.profile
+    if shown is not None:
+        shown = withhold(shown, values=("min", "max", "top_values"))
+    return table(shown, "profile", labels={
         "file": "File", "column": "Column", "type": "Type", "rows": "Rows",
         "nulls": "Empty", "null_pct": "Empty %", "distinct": "Distinct", "min": "Min",
         "max": "Max", "top_values": "Top values"}, decimals=1, max_rows=max_rows,
