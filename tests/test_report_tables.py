@@ -218,3 +218,34 @@ def test_the_validation_tables_of_a_report_withhold_employee_pii():
     assert "F (1); Q (1)" in prof
     assert WITHHELD.split(":")[0] in prof
     assert v.profile["max"][0] == "2003-11-29"  # the validation itself is left as it was
+
+
+def test_the_submit_notebook_shows_where_pii_was_found_not_what():
+    """Notebook 05 shows the gates and the PII scan by case, field and kind, counted; the
+    date of birth and the name the scan matched are only in confidential/pii_report.csv
+    (written by the gates). The case data payload (dates of birth) is not printed."""
+    import json
+
+    from oshakit.ita.gates import GateReport
+    from oshakit.ita.pii import refusal
+
+    hit = {"establishment_name": "Plant 1", "case_number": "2025-004",
+           "field": "how_injury_occurred", "kind": "date of birth", "found": "04/12/1987",
+           "why": "the date of birth of Quillfeather, Zéphyrine"}
+    gate = GateReport()
+    gate.pii = pd.DataFrame([hit, hit])
+    gate.refuse("Plant 1", refusal(hit))
+    gate.warn("Plant 2", "no case data due")
+    shown = report.text_of(report.gates(gate)) + html_of(report.gates(gate))
+    found = report.text_of(report.pii_found(gate)) + html_of(report.pii_found(gate))
+    for secret in ("04/12/1987", "Quillfeather"):
+        assert secret not in shown and secret not in found
+    assert ("Plant 1 | refused | case 2025-004 how_injury_occurred: date of birth found"
+            in report.text_of(report.gates(gate)))
+    assert "Plant 2 | warning | no case data due" in report.text_of(report.gates(gate))
+    assert "Plant 1 | 2025-004 | how_injury_occurred | date of birth | 2" in report.text_of(
+        report.pii_found(gate))
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "05_submit.ipynb").read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "gates.table()" not in code and "display(preview.gates.pii)" not in code
+    assert 'payloads["file"] != "caseData.json"' in code
