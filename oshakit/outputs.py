@@ -293,7 +293,8 @@ def stamp(folder: str | Path, result: Result, files: Iterable[Path] = (),
     if (notice := result.notice()) is not None:
         lines += [f"NOTICE: {notice}", ""]
     lines += [
-        "Made by oshakit from one computation; every file listed here carries its fingerprint.",
+        "Made by oshakit from one computation: every file listed here was made by the "
+        "computation with the fingerprint below.",
         "",
         f"fingerprint:       {meta['fingerprint']}",
         f"input fingerprint: {meta['input_fingerprint']}",

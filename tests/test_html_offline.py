@@ -161,3 +161,51 @@ def test_data_docs_keep_the_status_but_not_the_values_of_protected_columns(sampl
     assert re.search(r"\u2717 failed Values in employees\.hire_date must always be greater "
                      r"than or equal to those in employees\.birth_date \. 1 unexpected", plain)
     assert re.search(r"Unexpected Value Count _line Q 1", plain)
+
+
+def _stamps(root: Path) -> dict[Path, tuple[str, set[str]]]:
+    """Every README.txt stamp under ``root``: its folder -> (fingerprint, files listed)."""
+    out = {}
+    for readme in root.rglob("README.txt"):
+        text = readme.read_text(encoding="utf-8")
+        fp = re.search(r"^fingerprint:\s+(\S+)$", text, re.M)
+        listed = set(re.findall(r"^  (\S.*)$", text.split("\nfiles:\n", 1)[-1], re.M)) \
+            if "\nfiles:\n" in text else set()
+        out[readme.parent] = (fp.group(1) if fp else "", listed)
+    return out
+
+
+def test_every_output_of_a_run_is_covered_by_a_stamp_with_the_run_fingerprint(
+        sample_reports):
+    """Every file the manifest lists is listed by a README.txt stamp in its folder or a
+    folder above it (within the year's folder) that names the run's fingerprint, as the
+    stamp says; the whole-bundle unit (_bundle/: 01_profile) is stamped too; and the chart
+    PNGs carry the fingerprint themselves."""
+    from PIL import Image
+
+    manifest = json.loads((sample_reports / "manifest.json").read_text())
+    fingerprint = manifest["fingerprint"]
+    stamps = _stamps(sample_reports)
+    assert all(fp == fingerprint for fp, _ in stamps.values()), stamps
+    assert (sample_reports / "_bundle" / "README.txt").is_file()
+    assert json.loads((sample_reports / "_bundle" / "run.json").read_text())[
+        "fingerprint"] == fingerprint
+    uncovered = []
+    for entry in manifest["entries"]:
+        for out in entry["outputs"]:
+            path = sample_reports / out["path"]
+            covered = False
+            for folder in path.parents:
+                if folder in stamps and path.relative_to(folder).as_posix() in stamps[folder][1]:
+                    covered = True
+                if folder == sample_reports:
+                    break
+            covered = covered or path.name in ("README.txt", "run.json")
+            if not covered:
+                uncovered.append(out["path"])
+    assert uncovered == []
+    pngs = sorted(sample_reports.rglob("charts/*.png"))
+    assert pngs
+    for png in pngs:
+        with Image.open(png) as im:
+            assert fingerprint in im.text.get("Comment", ""), png

@@ -286,6 +286,7 @@ def _execute_notebooks(unit: Unit) -> Entry:
         if error:
             break
     written += sorted(p for p in (unit_dir / CONFIDENTIAL).rglob("*") if p.is_file())
+    written += _stamp_unit(unit, unit_dir, written)
     return Entry(
         unit=unit.name,
         year=unit.year,
@@ -299,6 +300,20 @@ def _execute_notebooks(unit: Unit) -> Entry:
                   "bytes": p.stat().st_size} for p in written],
         error=error,
     )
+
+
+def _stamp_unit(unit: Unit, unit_dir: Path, written: list[Path]) -> list[Path]:
+    """Stamp the unit's folder (``README.txt``, ``run.json``) with the year's computation,
+    listing every file its notebooks wrote: the executed notebooks, their HTML copies and
+    artifacts (the whole-bundle profile has no stamp of its own), the confidential ones.
+    Nothing when the year's result cannot be opened (the unit has then failed anyway)."""
+    from oshakit.outputs import stamp
+
+    try:
+        result = Result.open(unit.root / RESULT_DIR).select(year=unit.year)
+    except OshakitError:
+        return []
+    return [stamp(unit_dir, result, written), unit_dir / "run.json"]
 
 
 def _saved(root: Path) -> str | None:
