@@ -51,7 +51,10 @@ PII_COLUMNS = frozenset({
     "incidents.hospital_city", "incidents.hospital_zip",
     # free text typed about the employee may hold their name
     "incidents.comment_activity", "incidents.comment_explanation", "incidents.comment_cause",
-    "incidents.loc_description", "incident_nibp.comment",
+    "incidents.loc_description", "incident_nibp.comment", "accommodations.comments",
+    "employees.termination_reason",
+    # who treated the employee: clinician user names (dr.okonkwo) or NPI numbers
+    "encounters.performing_user_id",
 })
 #: What a shareable table shows instead of a withheld value.
 WITHHELD = "(withheld: see confidential/)"

@@ -183,3 +183,18 @@ def test_a_check_that_quotes_a_protected_column_is_withheld_whatever_its_column(
 
     assert "employees/employees.hire_date/span_order" in protected_checks()
     assert not any("employees.sex" in c for c in protected_checks())
+
+
+def test_clinician_ids_and_free_text_comments_are_withheld():
+    """encounters.performing_user_id names the clinician who treated the employee and
+    accommodations.comments / employees.termination_reason are free text about them: the
+    shareable profile does not show their values; the id *type* column is shown."""
+    profile = pd.DataFrame({
+        "column": ["encounters.performing_user_id", "accommodations.comments",
+                   "employees.termination_reason", "encounters.performing_user_id_type"],
+        "min": ["len 10", "len 22", "len 5", "len 6"],
+        "max": ["len 13", "len 38", "len 40", "len 11"],
+        "top_values": ["dr.okonkwo (235); nurse.alvarez (233)", "Off work per physician (1)",
+                       "Quit after Olga's injury (1)", "id:username (732); id:npi (228)"]})
+    out = withhold(profile, values=("min", "max", "top_values"))
+    assert list(out["top_values"]) == [WITHHELD] * 3 + ["id:username (732); id:npi (228)"]
