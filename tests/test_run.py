@@ -77,7 +77,8 @@ def test_manifest_checksums_and_parameters(failed_run):
     paths = [o["path"] for o in good.outputs]
     assert paths == ["GOOD1/02_reconcile.ipynb", "GOOD1/02_reconcile.html",
                      "GOOD1/02_reconcile/result.json", "GOOD1/03_trends.ipynb",
-                     "GOOD1/03_trends.html", "GOOD1/03_trends/charts/trend.txt"]
+                     "GOOD1/03_trends.html", "GOOD1/03_trends/charts/trend.txt",
+                     "GOOD1/README.txt", "GOOD1/run.json"]  # the unit's stamp last
     for entry in manifest.run_entries():
         for o in entry.outputs:
             data = (root / o["path"]).read_bytes()
