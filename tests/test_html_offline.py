@@ -92,18 +92,48 @@ def absolute(text: str) -> bool:
     return text.startswith(("/", "file:")) or bool(re.match(r"^[A-Za-z]:[\\/]", text))
 
 
+def climbs_out(text: str, bases: list[Path], out: Path) -> bool:
+    """A relative path that leaves ``out`` from every folder it could be relative to."""
+    if ".." not in Path(text).parts:
+        return False
+    out = out.resolve()
+    return all(out != (b / text).resolve() and out not in (b / text).resolve().parents
+               for b in bases)
+
+
 def test_no_absolute_path_in_the_records_of_a_run(sample_reports):
+    """manifest.json, run.json, result.json, summary.json and the executed notebooks (all
+    their metadata, papermill's included, and the parameters cell) hold no absolute path and
+    no relative path climbing out of --out (the bundle is recorded by its folder's name)."""
+    out = sample_reports.parent
     records = [sample_reports / "manifest.json", sample_reports / "run.json",
                sample_reports / "confidential" / "result" / "result.json",
-               *sample_reports.rglob("run.json")]
+               *sample_reports.rglob("run.json"), *sample_reports.rglob("summary.json")]
+    assert any(r.name == "summary.json" for r in records)
     for record in records:
         data = json.loads(record.read_text())
-        bad = [s for s in _strings(data) if absolute(s)]
+        bad = [s for s in _strings(data) if absolute(s)
+               or climbs_out(s, [record.parent, *record.parent.iterdir()], out)]
         assert bad == [], (record, bad)
-    for nb in sample_reports.rglob("*.ipynb"):
-        params = nbformat.read(nb, as_version=4).metadata.papermill.parameters
-        bad = [s for s in _strings(params) if absolute(s)]
-        assert bad == [], (nb, bad)
+    notebooks = sorted(sample_reports.rglob("*.ipynb"))
+    assert notebooks
+    for nb_path in notebooks:
+        nb = nbformat.read(nb_path, as_version=4)
+        bases = [nb_path.parent, nb_path.parent / nb_path.stem]
+        injected = [c.source for c in nb.cells
+                    if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected, nb_path
+        strings = [*_strings(dict(nb.metadata)),
+                   *re.findall(r'"([^"]*)"', "\n".join(injected))]
+        bad = [s for s in strings if absolute(s) or climbs_out(s, bases, out)]
+        assert bad == [], (nb_path, bad)
+        assert "input_path" not in nb.metadata.papermill
+        assert "output_path" not in nb.metadata.papermill
+    manifest = json.loads((sample_reports / "manifest.json").read_text())
+    assert manifest["bundle"] == "sample"
+    for entry in manifest["entries"]:
+        for params in entry["parameters"].values():
+            assert params.get("bundle", "sample") == "sample"
 
 
 def test_no_absolute_link_in_any_page_of_a_run(sample_reports):
@@ -209,3 +239,4 @@ def test_every_output_of_a_run_is_covered_by_a_stamp_with_the_run_fingerprint(
     for png in pngs:
         with Image.open(png) as im:
             assert fingerprint in im.text.get("Comment", ""), png
+
