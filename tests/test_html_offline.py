@@ -240,3 +240,13 @@ def test_every_output_of_a_run_is_covered_by_a_stamp_with_the_run_fingerprint(
         with Image.open(png) as im:
             assert fingerprint in im.text.get("Comment", ""), png
 
+
+def test_every_link_of_the_data_docs_resolves(sample_reports):
+    """Every relative href/src of every Data Docs page (the favicon of the validation
+    result pages too) resolves to a file of the site."""
+    from oshakit.report.pack import missing_links
+
+    docs = sample_reports / "_bundle" / "01_profile" / "data_docs"
+    pages = sorted(docs.rglob("*.html"))
+    assert any("validations" in p.parts for p in pages)
+    assert {p: missing_links(p) for p in pages if missing_links(p)} == {}

@@ -159,7 +159,9 @@ def build_docs(context: Any, results: dict[str, Any], directory: str | Path) -> 
     context.build_data_docs(site_names=[SITE])
     for page in sorted(directory.glob("expectations/**/*.html")) + sorted(
             directory.glob("validations/**/*.html")):
-        page.write_text(offline(page.read_text(encoding="utf-8")), encoding="utf-8")
+        up = "../" * (len(page.relative_to(directory).parts) - 1)
+        page.write_text(_static_links(offline(page.read_text(encoding="utf-8")), up),
+                        encoding="utf-8")
     _prune_static(directory)
     index = directory / "index.html"
     index.write_text(index_page(directory, results), encoding="utf-8")
@@ -231,6 +233,16 @@ def offline(html: str) -> str:
     head = f"<style>{CSS}</style>"
     html = html.replace("</head>", head + "</head>", 1)
     return html.replace("</body>", f"<script>{SCRIPT}</script></body>", 1)
+
+
+_STATIC_LINK = re.compile(r"""((?:href|src)\s*=\s*["'])(?:\.\./)*static/""", re.I)
+
+
+def _static_links(html: str, up: str) -> str:
+    """Links to the site's ``static/`` folder made relative to the page (``up``: one
+    ``../`` per folder between the page and the site's root): GX writes one ``../`` too few
+    in the validation result pages, so their favicon link pointed outside the site."""
+    return _STATIC_LINK.sub(lambda m: f"{m.group(1)}{up}static/", html)
 
 
 def _icon_text(match: re.Match) -> str:
