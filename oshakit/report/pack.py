@@ -148,7 +148,7 @@ def _computation(result: Result, manifest: Any) -> str:
         ("Fingerprint", meta["fingerprint"]),
         ("Input fingerprint (SHA-256 of the bundle's files)", meta["input_fingerprint"]),
         ("Policy", result.policy.describe()),
-        ("Bundle (relative to this folder)", getattr(manifest, "bundle", "") or DASH),
+        ("Bundle (folder name)", getattr(manifest, "bundle", "") or DASH),
         ("oshakit version", meta["kit_version"]),
         ("Manifest", None),
     ]
