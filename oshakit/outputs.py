@@ -26,6 +26,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,10 @@ PII_COLUMNS = frozenset({
     "incidents.hospital_city", "incidents.hospital_zip",
     # free text typed about the employee may hold their name
     "incidents.comment_activity", "incidents.comment_explanation", "incidents.comment_cause",
-    "incidents.loc_description", "incident_nibp.comment",
+    "incidents.loc_description", "incident_nibp.comment", "accommodations.comments",
+    "employees.termination_reason",
+    # who treated the employee: clinician user names (dr.okonkwo) or NPI numbers
+    "encounters.performing_user_id",
 })
 #: What a shareable table shows instead of a withheld value.
 WITHHELD = "(withheld: see confidential/)"
@@ -191,13 +195,17 @@ def confidential_dir(folder: str | Path, *, establishment: str | None = None,
 def withhold(frame: pd.DataFrame, column: str = "column",
              values: Iterable[str] = ("value",)) -> pd.DataFrame:
     """The shareable copy of a table about input values (validation findings, profiles):
-    the ``values`` cells of rows about a :data:`PII_COLUMNS` column, or about a whole input
-    row (no ``column``) that quote it, read :data:`WITHHELD`."""
+    the ``values`` cells of rows about a :data:`PII_COLUMNS` column, of rows of a check that
+    involves one anywhere in its parameters or message fields (:func:`protected_checks`:
+    e.g. "hired on ..., before the birth date ..." quotes the date of birth), or about a
+    whole input row (no ``column``) that quote it, read :data:`WITHHELD`."""
     if column not in frame or not len(frame):
         return frame
     out = frame.copy()
     values = [v for v in values if v in out]
     named = out[column].astype("str").isin(PII_COLUMNS)
+    if "expectation" in out:
+        named |= out["expectation"].astype("str").isin(protected_checks())
     blank = out[column].isna() | out[column].astype("str").str.strip().isin(["", "nan"])
     quoted = pd.Series(False, index=out.index)
     for v in values[:1]:  # the first is the quoted value itself
@@ -208,6 +216,39 @@ def withhold(frame: pd.DataFrame, column: str = "column",
             had = out[v].notna().to_numpy() & pii
             out[v] = out[v].astype(object).where(~had, WITHHELD)
     return out
+
+
+def _mentions_pii(value: Any) -> bool:
+    if isinstance(value, str):
+        return value in PII_COLUMNS
+    if isinstance(value, dict):
+        return any(map(_mentions_pii, value.values()))
+    if isinstance(value, (list, tuple)):
+        return any(map(_mentions_pii, value))
+    return False
+
+
+@cache
+def protected_checks() -> frozenset[str]:
+    """Ids of the expectations (``expectations/*.json``) that name a :data:`PII_COLUMNS`
+    column in any parameter or in their meta (the quoted value, message fields): their
+    findings are withheld whole from a shareable table, whatever column they are filed
+    under. A suite that cannot be read adds nothing (validation reports it)."""
+    from oshakit.schema import KINDS
+    from oshakit.validate.suites import read_suite
+
+    ids = set()
+    for kind in KINDS:
+        try:
+            doc = read_suite(kind)
+        except OshakitError:
+            continue
+        for e in doc.get("expectations", []):
+            meta = e.get("meta") or {}
+            if _mentions_pii(e.get("kwargs") or {}) or _mentions_pii(
+                    {k: v for k, v in meta.items() if k not in ("id", "message")}):
+                ids.add(meta.get("id"))
+    return frozenset(i for i in ids if i)
 
 
 def log_table(result: Result) -> pd.DataFrame:
@@ -255,7 +296,8 @@ def stamp(folder: str | Path, result: Result, files: Iterable[Path] = (),
     if (notice := result.notice()) is not None:
         lines += [f"NOTICE: {notice}", ""]
     lines += [
-        "Made by oshakit from one computation; every file listed here carries its fingerprint.",
+        "Made by oshakit from one computation: every file listed here was made by the "
+        "computation with the fingerprint below.",
         "",
         f"fingerprint:       {meta['fingerprint']}",
         f"input fingerprint: {meta['input_fingerprint']}",

@@ -461,3 +461,14 @@ def test_a_chart_is_saved_in_the_formats_asked(tmp_path):
     assert [p.name for p in (tmp_path / "png").iterdir()] == ["by_illness_type.png"]
     with pytest.raises(ValueError, match="chart formats are png, svg"):
         chart.save(tmp_path / "x", formats=("jpeg",))
+
+
+def test_a_saved_chart_carries_the_fingerprint_it_is_given(tmp_path):
+    from PIL import Image
+
+    paths = charts.pareto(LOG).save(tmp_path, fingerprint="0123456789abcdef")
+    with Image.open(paths["png"]) as im:
+        assert im.text.get("Comment") == "Made by oshakit; fingerprint: 0123456789abcdef"
+    assert "Made by oshakit; fingerprint: 0123456789abcdef" in paths["svg"].read_text()
+    again = charts.pareto(LOG).save(tmp_path / "again", fingerprint="0123456789abcdef")
+    assert again["png"].read_bytes() == paths["png"].read_bytes()  # still byte-stable

@@ -163,3 +163,38 @@ def test_the_case_table_with_names_is_written_only_under_confidential(tmp_path, 
         text = path.read_text(encoding="utf-8")
         assert [n for n in secret if n in text] == [], name
     assert "employee_name" in _rows(tmp_path / "confidential" / "cases.csv")[0]
+
+
+def test_a_check_that_quotes_a_protected_column_is_withheld_whatever_its_column():
+    """The hire/birth order check is filed under employees.hire_date (not protected) but
+    its message quotes the date of birth (expectations/employees.json, meta.fields.start):
+    the shareable copy withholds it; a check on employees.sex is shown as it was."""
+    findings = pd.DataFrame({
+        "column": ["employees.hire_date", "employees.sex"],
+        "value": ["1993-06-21", "Q"],
+        "expectation": ["employees/employees.hire_date/span_order",
+                        "employees/employees.sex/in_set"],
+        "message": ["Employee P1: hired on 1993-06-21, before the birth date 1994-03-17",
+                    "Employee P2: sex 'Q'"]})
+    out = withhold(findings, values=("value", "message"))
+    assert list(out["value"]) == [WITHHELD, "Q"]
+    assert list(out["message"]) == [WITHHELD, "Employee P2: sex 'Q'"]
+    from oshakit.outputs import protected_checks
+
+    assert "employees/employees.hire_date/span_order" in protected_checks()
+    assert not any("employees.sex" in c for c in protected_checks())
+
+
+def test_clinician_ids_and_free_text_comments_are_withheld():
+    """encounters.performing_user_id names the clinician who treated the employee and
+    accommodations.comments / employees.termination_reason are free text about them: the
+    shareable profile does not show their values; the id *type* column is shown."""
+    profile = pd.DataFrame({
+        "column": ["encounters.performing_user_id", "accommodations.comments",
+                   "employees.termination_reason", "encounters.performing_user_id_type"],
+        "min": ["len 10", "len 22", "len 5", "len 6"],
+        "max": ["len 13", "len 38", "len 40", "len 11"],
+        "top_values": ["dr.okonkwo (235); nurse.alvarez (233)", "Off work per physician (1)",
+                       "Quit after Olga's injury (1)", "id:username (732); id:npi (228)"]})
+    out = withhold(profile, values=("min", "max", "top_values"))
+    assert list(out["top_values"]) == [WITHHELD] * 3 + ["id:username (732); id:npi (228)"]

@@ -124,3 +124,46 @@ def test_the_pack_shows_the_filed_numbers(sample_reports):
 def test_pack_paths_are_relative(sample_reports):
     html = (sample_reports / "index.html").read_text()
     assert str(Path(sample_reports).resolve()) not in html
+
+
+def _outside_confidential(html: str) -> str:
+    """The page without its Confidential section (the one section that links confidential/)."""
+    start = html.index('<section id="confidential"')
+    end = html.index("</section>", start)
+    return html[:start] + html[end:]
+
+
+def test_confidential_files_are_listed_apart_and_the_rest_works_without_them(tiny, tmp_path):
+    files = ["E1/02_reconcile.html", "E1/02_reconcile/log.csv", "E1/confidential/cases.csv",
+             "E1/04_forms/E1/confidential/form301.pdf", "_bundle/confidential/findings.csv",
+             "_bundle/01_profile/findings.csv"]
+    for f in files:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_text("x")
+    html = render_pack(tiny, manifest(tmp_path, [
+        entry("E1", outputs=files[:4]), entry("_bundle", outputs=files[4:])]))
+    shared = _outside_confidential(html)
+    secret = html[html.index('<section id="confidential"'):]
+    assert "Confidential (keep out of what you share)" in secret
+    for f in files:
+        assert (f in links(secret)) == ("confidential" in f), f
+        assert (f in links(shared)) == ("confidential" not in f), f
+    assert "sent whole" not in html and "zipped and sent" not in html
+    assert "zip -r 2024-shareable.zip 2024 -x &#x27;*/confidential/*&#x27;" in html
+
+
+def test_a_copy_of_the_run_without_confidential_folders_has_no_broken_shareable_link(
+        sample_reports, tmp_path):
+    import shutil
+
+    copy = tmp_path / "2024"
+    shutil.copytree(sample_reports, copy)
+    gone = [p for p in copy.rglob("confidential") if p.is_dir()]
+    assert gone
+    for folder in gone:
+        shutil.rmtree(folder, ignore_errors=True)
+    html = (copy / "index.html").read_text(encoding="utf-8")
+    page = copy / "shared_part.html"
+    page.write_text(_outside_confidential(html), encoding="utf-8")
+    assert missing_links(page) == []
+    assert any("confidential/" in h for h in links(html))  # they are linked, apart

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from oshakit import pipeline, report
@@ -176,3 +177,75 @@ def test_an_incomplete_bundle_is_said_first(tmp_path):
     assert 'class="oshakit-notice"' in html_of(shown)
     assert "Cases on the log: 2 (" in str(shown)
     assert first in report.attention(result)
+
+
+class _Validation:
+    """The two tables a validation hands the report, made by hand: a birth date and a first
+    name (protected, outputs.PII_COLUMNS) and a sex code (not protected)."""
+
+    findings_rows = pd.DataFrame({
+        "severity": ["warning", "error"], "file": ["employees.csv"] * 2, "line": [3, 4],
+        "column": ["employees.birth_date", "employees.sex"],
+        "value": ["1899-05-05", "Q"],
+        "message": ["Employee P1: birth date 1899-05-05 is before 1900", "Employee P2: sex 'Q'"],
+        "year": [None, None]})
+    profile = pd.DataFrame({
+        "file": ["employees.csv"] * 3,
+        "column": ["employees.birth_date", "employees.first_name", "employees.sex"],
+        "type": ["date", "text", "text"], "rows": [2, 2, 2], "nulls": [0, 0, 0],
+        "null_pct": [0.0, 0.0, 0.0], "distinct": [2, 2, 2],
+        "min": ["1958-02-02", "len 3", "len 1"], "max": ["2003-11-29", "len 8", "len 1"],
+        "top_values": ["1958-02-02 (1); 2003-11-29 (1)", "Zéphyrine (1); Olga (1)",
+                       "F (1); Q (1)"]})
+
+    def for_year(self, year=None):
+        return self.findings_rows
+
+
+def test_the_validation_tables_of_a_report_withhold_employee_pii():
+    """report.findings / report.profile are what notebook 01 shows in the shareable
+    _bundle/01_profile.html: a protected column's values read withheld, others are shown."""
+    from oshakit.outputs import WITHHELD
+
+    v = _Validation()
+    shown = html_of(report.findings(v)) + report.text_of(report.findings(v))
+    for secret in ("1899-05-05",):
+        assert secret not in shown
+    assert "| employees.sex | Q | Employee P2: sex" in report.text_of(report.findings(v))
+    prof = html_of(report.profile(v)) + report.text_of(report.profile(v))
+    for secret in ("1958-02-02", "2003-11-29", "Zéphyrine", "Olga"):
+        assert secret not in prof
+    assert "F (1); Q (1)" in prof
+    assert WITHHELD.split(":")[0] in prof
+    assert v.profile["max"][0] == "2003-11-29"  # the validation itself is left as it was
+
+
+def test_the_submit_notebook_shows_where_pii_was_found_not_what():
+    """Notebook 05 shows the gates and the PII scan by case, field and kind, counted; the
+    date of birth and the name the scan matched are only in confidential/pii_report.csv
+    (written by the gates). The case data payload (dates of birth) is not printed."""
+    import json
+
+    from oshakit.ita.gates import GateReport
+    from oshakit.ita.pii import refusal
+
+    hit = {"establishment_name": "Plant 1", "case_number": "2025-004",
+           "field": "how_injury_occurred", "kind": "date of birth", "found": "04/12/1987",
+           "why": "the date of birth of Quillfeather, Zéphyrine"}
+    gate = GateReport()
+    gate.pii = pd.DataFrame([hit, hit])
+    gate.refuse("Plant 1", refusal(hit))
+    gate.warn("Plant 2", "no case data due")
+    shown = report.text_of(report.gates(gate)) + html_of(report.gates(gate))
+    found = report.text_of(report.pii_found(gate)) + html_of(report.pii_found(gate))
+    for secret in ("04/12/1987", "Quillfeather"):
+        assert secret not in shown and secret not in found
+    assert ("Plant 1 | refused | case 2025-004 how_injury_occurred: date of birth found"
+            in report.text_of(report.gates(gate)))
+    assert "Plant 2 | warning | no case data due" in report.text_of(report.gates(gate))
+    assert "Plant 1 | 2025-004 | how_injury_occurred | date of birth | 2" in report.text_of(
+        report.pii_found(gate))
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "05_submit.ipynb").read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "gates.table()" not in code and "display(preview.gates.pii)" not in code
+    assert 'payloads["file"] != "caseData.json"' in code

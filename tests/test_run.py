@@ -77,22 +77,24 @@ def test_manifest_checksums_and_parameters(failed_run):
     paths = [o["path"] for o in good.outputs]
     assert paths == ["GOOD1/02_reconcile.ipynb", "GOOD1/02_reconcile.html",
                      "GOOD1/02_reconcile/result.json", "GOOD1/03_trends.ipynb",
-                     "GOOD1/03_trends.html", "GOOD1/03_trends/charts/trend.txt"]
+                     "GOOD1/03_trends.html", "GOOD1/03_trends/charts/trend.txt",
+                     "GOOD1/README.txt", "GOOD1/run.json"]  # the unit's stamp last
     for entry in manifest.run_entries():
         for o in entry.outputs:
             data = (root / o["path"]).read_bytes()
             assert o["sha256"] == hashlib.sha256(data).hexdigest()
             assert o["bytes"] == len(data)
     # paths relative to each notebook's folder <out>/2024/<unit>/<notebook>/: a zipped
-    # report folder still opens
+    # report folder still opens; the bundle is recorded by its folder's name (the path it
+    # ran with climbs out of --out)
     assert good.parameters["02_reconcile.ipynb"] == {
-        "bundle": "../../../../bundle", "year": 2024, "establishment": "GOOD1",
+        "bundle": "bundle", "year": 2024, "establishment": "GOOD1",
         "result_dir": "../../confidential/result", "out_dir": "."}
     assert good.parameters["03_trends.ipynb"]["establishments"] == ["GOOD1"]
     # 01 declares `bundle` on a line whose comment holds "=": still passed
     assert manifest.entries["_bundle"].parameters["01_profile.ipynb"] == {
-        "bundle": "../../../../bundle", "year": 2024, "out_dir": "."}
-    assert manifest.bundle == "../../bundle"
+        "bundle": "bundle", "year": 2024, "out_dir": "."}
+    assert manifest.bundle == "bundle"
     assert good.duration > 0 and [n["notebook"] for n in good.notebooks] == [
         "02_reconcile.ipynb", "03_trends.ipynb"]
 

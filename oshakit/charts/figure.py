@@ -40,9 +40,9 @@ class Chart:
     data: pd.DataFrame
     _saved_png: list[bytes] = field(default_factory=list, init=False, repr=False)
 
-    def save(self, directory: str | Path,
-             formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
-        return save(self, directory, formats=formats)
+    def save(self, directory: str | Path, formats: tuple[str, ...] = FORMATS,
+             fingerprint: str | None = None) -> dict[str, Path]:
+        return save(self, directory, formats=formats, fingerprint=fingerprint)
 
     def png(self) -> bytes:
         """The figure rendered now as PNG."""
@@ -52,10 +52,17 @@ class Chart:
         return self._saved_png[-1] if self._saved_png else self.png()
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig: Figure, comment: str | None = None) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    meta = {"Software": None} | ({"Comment": comment} if comment else {})
+    fig.savefig(buf, format="png", dpi=DPI, metadata=meta)
     return buf.getvalue()
+
+
+def provenance(fingerprint: str) -> str:
+    """The text a saved chart carries (PNG ``Comment``, SVG ``dc:description``): the
+    fingerprint of the computation it was drawn from."""
+    return f"Made by oshakit; fingerprint: {fingerprint}"
 
 
 def years_label(years) -> str:
@@ -92,11 +99,15 @@ def new_figure(width: float = 8.0, height: float = 4.5, **kwargs) -> Figure:
 
 
 def save(fig: Figure | Chart, directory: str | Path, name: str | None = None,
-         formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+         formats: tuple[str, ...] = FORMATS, fingerprint: str | None = None
+         ) -> dict[str, Path]:
     """Write ``<name>.png`` and ``<name>.svg`` (those of ``formats``) into ``directory``;
     same figure, same bytes. PNG and SVG carry no date or software version; SVG ids use a
-    fixed salt. Returns ``{"png": path, "svg": path}``.
+    fixed salt. With ``fingerprint`` (the computation's), both files carry it
+    (:func:`provenance`: the PNG's ``Comment`` text chunk, the SVG's description). Returns
+    ``{"png": path, "svg": path}``.
     """
+    comment = provenance(fingerprint) if fingerprint else None
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
         raise ValueError(f"chart formats are {', '.join(FORMATS)}, not {sorted(unknown)}")
@@ -109,7 +120,7 @@ def save(fig: Figure | Chart, directory: str | Path, name: str | None = None,
     directory.mkdir(parents=True, exist_ok=True)
     paths = {kind: directory / f"{name}.{kind}" for kind in formats}
     if "png" in paths:
-        png = _png(fig)
+        png = _png(fig, comment)
         paths["png"].write_bytes(png)
         if chart is not None:
             chart._saved_png[:] = [png]
@@ -120,7 +131,8 @@ def save(fig: Figure | Chart, directory: str | Path, name: str | None = None,
         fig.set_layout_engine("none")
     try:
         with matplotlib.rc_context({"svg.hashsalt": SVG_SALT}):
-            fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None})
+            fig.savefig(paths["svg"], format="svg", metadata={
+                "Date": None, "Creator": None} | ({"Description": comment} if comment else {}))
     finally:
         fig.set_layout_engine(engine)
     return paths

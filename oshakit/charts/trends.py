@@ -134,18 +134,20 @@ def _scope(codes: list[str] | None) -> str | None:
 
 def write(trends: Trends, out_dir: str | Path,
           formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
-    """Write ``out_dir/charts/<name>.png`` and ``.svg`` (those of ``formats``) for every chart,
+    """Write ``out_dir/charts/<name>.png`` and ``.svg`` (those of ``formats``, each carrying
+    the computation's fingerprint) for every chart,
     ``out_dir/rates_table.csv``, and stamp the folder (``README.txt`` and ``run.json``: the
     computation's fingerprint and policy); returns the paths keyed by their path under
     ``out_dir``."""
 
     out_dir = Path(out_dir)
     files: dict[str, Path] = {}
-    for name, chart in trends.charts.items():
-        for kind, path in save(chart, out_dir / "charts", name, formats).items():
-            files[f"charts/{name}.{kind}"] = path
-    files[RATES_TABLE_FILE] = write_csv(trends.rates, out_dir / RATES_TABLE_FILE)
     codes = trends.establishments or []
     scoped = trends.result.select(establishment=codes[0]) if len(codes) == 1 else trends.result
+    for name, chart in trends.charts.items():
+        for kind, path in save(chart, out_dir / "charts", name, formats,
+                               fingerprint=scoped.fingerprint).items():
+            files[f"charts/{name}.{kind}"] = path
+    files[RATES_TABLE_FILE] = write_csv(trends.rates, out_dir / RATES_TABLE_FILE)
     files[STAMP] = stamp(out_dir, scoped, files.values())
     return files

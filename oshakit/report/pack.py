@@ -25,6 +25,11 @@ from oshakit.report.tables import FORM_300A, status
 from oshakit.result import Result
 
 INDEX = "index.html"
+#: The id of the pack's one section that links confidential files (every other link of the
+#: page resolves in a copy without the ``confidential/`` folders).
+CONFIDENTIAL_SECTION = "confidential"
+#: How to make a shareable copy of a year's folder (the docs say the same).
+SHARE_COMMAND = "zip -r {year}-shareable.zip {year} -x '*/confidential/*'"
 #: The manifest's name for the notebooks run once per year for the whole bundle.
 BUNDLE_UNIT = "_bundle"
 #: File groups of an establishment's folder, in the order the page lists them.
@@ -35,7 +40,6 @@ GROUPS = (
     ("charts", "Charts"),
     ("ita", "ITA upload files"),
     ("validation", "Validation"),
-    ("confidential", "Confidential: employee names, for the recordkeeper only"),
     ("notebooks", "Executed notebooks"),
     ("other", "Stamps and other files"),
 )
@@ -82,11 +86,13 @@ def render_pack(result: Result, manifest: Any) -> str:
     if BUNDLE_UNIT in entries:
         parts.append(_unit_section(BUNDLE_UNIT, "Validation of the whole bundle",
                                    entries[BUNDLE_UNIT], root, result.fingerprint))
+    titles = {BUNDLE_UNIT: "Validation of the whole bundle"}
     for code in units:
         row = by_code.get(code)
         name = row["establishment_name"] if row is not None else None
-        title = f"{code} \u00b7 {name}" if isinstance(name, str) and name else code
-        parts.append(_unit_section(code, title, entries[code], root, result.fingerprint))
+        titles[code] = f"{code} \u00b7 {name}" if isinstance(name, str) and name else code
+        parts.append(_unit_section(code, titles[code], entries[code], root, result.fingerprint))
+    parts.append(_confidential_section(entries, titles))
     parts.append(_foot(manifest))
     return "\n".join(parts) + "\n</body></html>\n"
 
@@ -142,7 +148,7 @@ def _computation(result: Result, manifest: Any) -> str:
         ("Fingerprint", meta["fingerprint"]),
         ("Input fingerprint (SHA-256 of the bundle's files)", meta["input_fingerprint"]),
         ("Policy", result.policy.describe()),
-        ("Bundle (relative to this folder)", getattr(manifest, "bundle", "") or DASH),
+        ("Bundle (folder name)", getattr(manifest, "bundle", "") or DASH),
         ("oshakit version", meta["kit_version"]),
         ("Manifest", None),
     ]
@@ -237,7 +243,8 @@ def _stale(entry: Any, fingerprint: str, root: Path) -> list[str]:
 
 
 def _unit_section(name: str, title: str, entry: Any, root: Path, fingerprint: str) -> str:
-    outputs = [o for o in (getattr(entry, "outputs", []) or []) if o.get("path")]
+    outputs = [o for o in (getattr(entry, "outputs", []) or []) if o.get("path")
+               and group_of(str(o["path"])) != "confidential"]  # listed apart, at the end
     groups: dict[str, list[dict[str, Any]]] = {}
     for o in sorted(outputs, key=lambda o: str(o["path"])):
         groups.setdefault(group_of(str(o["path"])), []).append(o)
@@ -257,9 +264,35 @@ def _unit_section(name: str, title: str, entry: Any, root: Path, fingerprint: st
         if key == "validation":
             files = [o for o in files if "data_docs" not in str(o["path"])
                      or str(o["path"]).endswith("data_docs/index.html")]
-        css = ' class="conf"' if key == "confidential" else ""
         items = "".join(_file_item(o) for o in files)
-        parts.append(f"<div{css}><h3>{esc(label)}</h3><ul class=\"files\">{items}</ul></div>")
+        parts.append(f"<div><h3>{esc(label)}</h3><ul class=\"files\">{items}</ul></div>")
+    return "\n".join(parts)
+
+
+def _confidential_section(entries: dict[str, Any], titles: dict[str, str]) -> str:
+    """The one section that links files under ``confidential/``: employee names, addresses,
+    dates of birth, for the recordkeeper only. A copy of the folder without them (the
+    shareable copy) leaves only this section's links dangling."""
+    parts = [f'<section id="{CONFIDENTIAL_SECTION}" class="conf">',
+             "<h2>Confidential (keep out of what you share)</h2>",
+             "<p>These files hold employee names, addresses, dates of birth and the privacy "
+             "case list (29 CFR 1904.29(b)(6)\u2013(10), 1904.35): for the recordkeeper "
+             "only. Leave every <code>confidential/</code> folder out of a copy you share; "
+             "the links above this section do not need them.</p>"]
+    listed = False
+    for name in [BUNDLE_UNIT, *sorted(n for n in entries if n != BUNDLE_UNIT)]:
+        entry = entries.get(name)
+        files = sorted((o for o in (getattr(entry, "outputs", []) or []) if o.get("path")
+                        and group_of(str(o["path"])) == "confidential"),
+                       key=lambda o: str(o["path"]))
+        if not files:
+            continue
+        listed = True
+        items = "".join(_file_item(o) for o in files)
+        parts.append(f"<h3>{esc(titles.get(name, name))}</h3><ul class=\"files\">{items}</ul>")
+    if not listed:
+        parts.append("<p>No confidential file recorded.</p>")
+    parts.append("</section>")
     return "\n".join(parts)
 
 
@@ -284,11 +317,14 @@ def _foot(manifest: Any) -> str:
     ran = sorted(str(e.ran_at) for e in manifest.entries.values()
                  if getattr(e, "ran_at", None))
     when = f" Notebooks ran between {ran[0]} and {ran[-1]} (UTC)." if ran else ""
+    share = SHARE_COMMAND.format(year=int(manifest.year))
     return ('<p class="foot">This page and the files it links open from disk with no '
-            "network; every link is relative to this folder, so the folder can be zipped "
-            f"and sent whole.{esc(when)} Files under <code>confidential/</code> hold "
-            "employee names (29 CFR 1904.29(b)(6)\u2013(10), 1904.35): share them only with "
-            "the recordkeeper.</p>")
+            "network; every link is relative to this folder, so a zipped copy opens "
+            f"anywhere.{esc(when)} The folder also holds <code>confidential/</code> folders "
+            "(employee names, addresses, dates of birth; 29 CFR 1904.29(b)(6)\u2013(10), "
+            "1904.35): do not send the folder whole. A copy to share leaves them out, e.g. "
+            f"from the folder above this one: <code>{esc(share)}</code>; in it every link "
+            "outside the Confidential section still works.</p>")
 
 
 def links(html: str) -> list[str]:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from oshakit.outputs import withhold
 from oshakit.problems import SEVERITIES, severity_order
 from oshakit.report.html import DASH, Html, bullets, esc, heading, join, note
 from oshakit.result import Result
@@ -666,7 +667,9 @@ def worst_columns(validation: Any, n: int = 10) -> Html:
 
 def findings(validation: Any, year: int | None = None,
              max_rows: int = MAX_ROWS) -> Html:
-    rows = validation.for_year(year)
+    """The findings as a shareable report shows them: values (and messages quoting them)
+    of the employee PII columns read "withheld", as in the shareable findings.csv."""
+    rows = withhold(validation.for_year(year), values=("value", "message"))
     rows = rows.assign(_o=severity_order(rows["severity"])).sort_values(
         ["_o", "file", "line"], kind="stable")
     return table(rows, "findings", labels={
@@ -676,8 +679,58 @@ def findings(validation: Any, year: int | None = None,
 
 
 def profile(validation: Any, max_rows: int = MAX_ROWS) -> Html:
-    return table(validation.profile, "profile", labels={
+    """The column profile as a shareable report shows it: min, max and top values of the
+    employee PII columns read "withheld", as in the shareable profile.csv."""
+    shown = validation.profile
+    if shown is not None:
+        shown = withhold(shown, values=("min", "max", "top_values"))
+    return table(shown, "profile", labels={
         "file": "File", "column": "Column", "type": "Type", "rows": "Rows",
         "nulls": "Empty", "null_pct": "Empty %", "distinct": "Distinct", "min": "Min",
         "max": "Max", "top_values": "Top values"}, decimals=1, max_rows=max_rows,
         rest="profile.csv", empty="None found: no column was profiled.")
+
+
+# --- ITA gates (notebook 05) -------------------------------------------------------------
+
+#: Where the matched text of the PII scan is (the gates write it for the recordkeeper).
+PII_REPORT = "confidential/pii_report.csv"
+
+
+def _pii_reason(hit: Mapping[str, Any]) -> str:
+    return (f"case {hit.get('case_number')} {hit.get('field')}: {hit.get('kind')} found "
+            f"(PII must not be sent; what matched is in {PII_REPORT})")
+
+
+def gates(gate_report: Any) -> Html:
+    """The gates' verdict per establishment and reason, as a shareable report shows it: a
+    refusal by the PII scan names the case, the field and the kind of PII, never the text
+    that matched (that is in ``confidential/pii_report.csv``)."""
+    from oshakit.ita.pii import refusal
+
+    rows = gate_report.table()
+    hits = gate_report.pii.to_dict("records") if gate_report.pii is not None else []
+    quoted = {refusal(h): _pii_reason(h) for h in hits}
+    if len(rows):
+        rows = rows.assign(reason=rows["reason"].map(lambda r: quoted.get(r, r)))
+    return table(rows, "gates", labels={
+        "establishment_name": "Establishment", "verdict": "Verdict", "reason": "Reason"},
+        empty="None found: no establishment to file.")
+
+
+def pii_found(gate_report: Any) -> Html:
+    """What the PII scan found, counted by establishment, case, field and kind; the matched
+    text and why it counts (which quotes the bundle's names) stay in
+    ``confidential/pii_report.csv``."""
+    keys = ["establishment_name", "case_number", "field", "kind"]
+    hits = gate_report.pii
+    if hits is None or not len(hits):
+        counts = pd.DataFrame(columns=[*keys, "found"])
+    else:
+        counts = hits.reindex(columns=keys).astype("str").groupby(
+            keys, sort=True).size().rename("found").reset_index()
+    return table(counts, "pii_found", labels={
+        "establishment_name": "Establishment", "case_number": "Case", "field": "Field",
+        "kind": "Kind of PII", "found": "Found (times)"},
+        caption=f"Counts only; what matched is in {PII_REPORT}." if len(counts) else None,
+        empty="None found: no PII in what would be sent.")

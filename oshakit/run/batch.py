@@ -125,7 +125,7 @@ def run_batch(
         codes = [safe_name(c) for c in dict.fromkeys(codes)]
 
         manifest = Manifest.load(root / MANIFEST, year)
-        manifest.bundle = os.path.relpath(bundle_path, root)
+        manifest.bundle = bundle_path.resolve().name  # by its name: no path out of --out
         manifest.fingerprint = result.fingerprint
         manifest.policy = policy.to_dict()
         # Trends look back over the bundle's years up to this one; every other notebook is
@@ -278,6 +278,7 @@ def _execute_notebooks(unit: Unit) -> Entry:
         if target.is_file():
             written.append(target)
             try:
+                _clean_record(target, recorded(params, artifacts))
                 written.append(write_html(target))
             except Exception as exc:
                 error = error or {"notebook": source.name, "cell": None, "cell_index": None,
@@ -286,6 +287,7 @@ def _execute_notebooks(unit: Unit) -> Entry:
         if error:
             break
     written += sorted(p for p in (unit_dir / CONFIDENTIAL).rglob("*") if p.is_file())
+    written += _stamp_unit(unit, unit_dir, written)
     return Entry(
         unit=unit.name,
         year=unit.year,
@@ -293,12 +295,60 @@ def _execute_notebooks(unit: Unit) -> Entry:
         duration=round(time.perf_counter() - start, 3),
         ran_at=ran_at,
         input_hash=unit.input_hash,
-        parameters={source.name: params for source, params in unit.notebooks},
+        parameters={source.name: recorded(params, unit_dir / source.stem)
+                    for source, params in unit.notebooks},
         notebooks=timings,
         outputs=[{"path": p.relative_to(unit.root).as_posix(), "sha256": sha256_file(p),
                   "bytes": p.stat().st_size} for p in written],
         error=error,
     )
+
+
+def recorded(params: dict[str, Any], artifacts: Path) -> dict[str, Any]:
+    """A notebook's parameters as the run records them (manifest, executed notebook, its
+    HTML copy): the bundle by its folder's name, not the path (relative to the notebook's
+    folder) it was given to run with, which climbs out of ``--out``. The bundle's
+    fingerprint is in every stamp."""
+    if params.get("bundle") is None:
+        return dict(params)
+    return params | {"bundle": (artifacts / str(params["bundle"])).resolve().name}
+
+
+def _clean_record(notebook: Path, params: dict[str, Any]) -> None:
+    """Rewrite an executed notebook as it is recorded: papermill's ``input_path`` and
+    ``output_path`` (absolute paths of this machine) dropped, and its parameters (the
+    metadata and the injected cell) as :func:`recorded` gives them."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    nb = nbformat.read(notebook, as_version=4)
+    meta = nb.metadata.get("papermill")
+    if meta is not None:
+        meta.pop("input_path", None)
+        meta.pop("output_path", None)
+        meta["parameters"] = params
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+            language = nb.metadata.get("kernelspec", {}).get("language", "python")
+            cell.source = translate_parameters(
+                kernel, language, params,
+                "Parameters (as recorded: the bundle by its folder's name)").rstrip("\n")
+    nbformat.write(nb, notebook)
+
+
+def _stamp_unit(unit: Unit, unit_dir: Path, written: list[Path]) -> list[Path]:
+    """Stamp the unit's folder (``README.txt``, ``run.json``) with the year's computation,
+    listing every file its notebooks wrote: the executed notebooks, their HTML copies and
+    artifacts (the whole-bundle profile has no stamp of its own), the confidential ones.
+    Nothing when the year's result cannot be opened (the unit has then failed anyway)."""
+    from oshakit.outputs import stamp
+
+    try:
+        result = Result.open(unit.root / RESULT_DIR).select(year=unit.year)
+    except OshakitError:
+        return []
+    return [stamp(unit_dir, result, written), unit_dir / "run.json"]
 
 
 def _saved(root: Path) -> str | None:

@@ -18,10 +18,17 @@ footer shows. So after GX builds the site, every page is rewritten here:
   to its validation result and its expectation suite;
 - GX's ``static/`` folder (fonts, animated GIFs, 4 MB that no page uses) is removed but for
   the favicon.
+
+The Data Docs are shareable (they sit beside the shareable findings.csv): a result about a
+protected column (``outputs.PII_COLUMNS``: names, address, date of birth, providers, free
+text) keeps its pass/fail and its counts, but not the values GX quotes (unexpected lists and
+counts, index lists, observed values other than numbers); they are in the confidential
+findings.csv (:func:`shareable`).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from datetime import UTC, datetime
@@ -30,6 +37,12 @@ from pathlib import Path
 from typing import Any
 
 SITE = "oshakit"
+#: What a Data Docs result about a protected column keeps: counts, never values.
+KEPT_COUNTS = frozenset({
+    "element_count", "missing_count", "missing_percent", "unexpected_count",
+    "unexpected_percent", "unexpected_percent_total", "unexpected_percent_nonmissing"})
+#: Expectation arguments that name a column.
+_COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 _SEP = " \u00b7 "
 #: Text shown for GX's status icons (Font Awesome classes -> what they mean).
 ICONS = {
@@ -146,7 +159,9 @@ def build_docs(context: Any, results: dict[str, Any], directory: str | Path) -> 
     context.build_data_docs(site_names=[SITE])
     for page in sorted(directory.glob("expectations/**/*.html")) + sorted(
             directory.glob("validations/**/*.html")):
-        page.write_text(offline(page.read_text(encoding="utf-8")), encoding="utf-8")
+        up = "../" * (len(page.relative_to(directory).parts) - 1)
+        page.write_text(_static_links(offline(page.read_text(encoding="utf-8")), up),
+                        encoding="utf-8")
     _prune_static(directory)
     index = directory / "index.html"
     index.write_text(index_page(directory, results), encoding="utf-8")
@@ -168,7 +183,38 @@ def _store(context: Any, results: dict[str, Any]) -> None:
                                          batch_identifier=f"bundle-{kind}")
         result.meta["run_id"] = run_id
         if not store.has_key(key):
-            store.set(key, result)
+            store.set(key, shareable(result))
+
+
+def protected(expectation_kwargs: Any) -> bool:
+    """Whether an expectation is about a protected column (``outputs.PII_COLUMNS``)."""
+    from oshakit.outputs import PII_COLUMNS
+
+    kwargs = dict(expectation_kwargs or {})
+    for name in _COLUMN_KWARGS:
+        value = kwargs.get(name)
+        names = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(n, str) and n in PII_COLUMNS for n in names):
+            return True
+    return False
+
+
+def shareable(result: Any) -> Any:
+    """A copy of a suite's validation result whose results about a protected column keep
+    their status and counts only (:data:`KEPT_COUNTS`; an observed value only when it is a
+    number): the values GX quotes are employee PII."""
+    out = copy.deepcopy(result)
+    for one in getattr(out, "results", None) or []:
+        config = getattr(one, "expectation_config", None)
+        if config is None or not protected(getattr(config, "kwargs", None)):
+            continue
+        details = dict(one.result or {})
+        kept = {k: v for k, v in details.items() if k in KEPT_COUNTS}
+        observed = details.get("observed_value")
+        if isinstance(observed, (int, float)) and not isinstance(observed, bool):
+            kept["observed_value"] = observed
+        one.result = kept
+    return out
 
 
 def offline(html: str) -> str:
@@ -187,6 +233,16 @@ def offline(html: str) -> str:
     head = f"<style>{CSS}</style>"
     html = html.replace("</head>", head + "</head>", 1)
     return html.replace("</body>", f"<script>{SCRIPT}</script></body>", 1)
+
+
+_STATIC_LINK = re.compile(r"""((?:href|src)\s*=\s*["'])(?:\.\./)*static/""", re.I)
+
+
+def _static_links(html: str, up: str) -> str:
+    """Links to the site's ``static/`` folder made relative to the page (``up``: one
+    ``../`` per folder between the page and the site's root): GX writes one ``../`` too few
+    in the validation result pages, so their favicon link pointed outside the site."""
+    return _STATIC_LINK.sub(lambda m: f"{m.group(1)}{up}static/", html)
 
 
 def _icon_text(match: re.Match) -> str:

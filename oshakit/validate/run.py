@@ -62,7 +62,8 @@ class Validation:
     def summary_dict(self) -> dict[str, Any]:
         files = {row.pop("file"): row for row in json.loads(self.summary.to_json(orient="records"))}
         return {
-            "bundle": str(self.bundle_path) if self.bundle_path else None,
+            # by its folder's name: a path would be this machine's, or climb out of --out
+            "bundle": Path(self.bundle_path).resolve().name if self.bundle_path else None,
             "ok": self.ok,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -76,9 +77,9 @@ class Validation:
         addresses, dates of birth, providers and free text (``outputs.PII_COLUMNS``) are
         withheld from the shareable copies and written in full under ``confidential/``
         (:func:`oshakit.outputs.confidential_dir`). Every CSV goes through
-        ``outputs.write_csv`` (formulas neutralised); summary.json names the bundle
-        relative to ``out_dir``."""
-        from oshakit.outputs import confidential_dir, relative, withhold, write_csv
+        ``outputs.write_csv`` (formulas neutralised); summary.json names the bundle by its
+        folder's name (no path of this machine, none climbing out of ``out_dir``)."""
+        from oshakit.outputs import confidential_dir, withhold, write_csv
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -87,8 +88,6 @@ class Validation:
         write_csv(withhold(self.findings, values=("value", "message")), paths["findings"])
         paths["findings_confidential"] = write_csv(self.findings, secret / "findings.csv")
         summary = self.summary_dict()
-        if self.bundle_path is not None:
-            summary["bundle"] = relative(self.bundle_path, out)
         paths["summary"].write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         if self.profile is not None:
             paths["profile"] = write_csv(
