@@ -223,13 +223,6 @@ def test_the_variant_bundle_names_are_planted_where_the_scan_looks(ran, flag_bun
 
 # --- employee PII other than names: dates of birth, home addresses, physicians -------------
 
-#: Files that legitimately hold dates of birth today: OSHA's ITA case data asks for them.
-#: They move under confidential/ in the ITA change (another branch); until then the date of
-#: birth scan leaves them out (the name, address and physician scans do not).
-ITA_DOB_FILES = ("ita_case_data.csv",)
-ITA_DOB_FOLDER = "payloads"
-
-
 def _dates(text: str) -> set[str]:
     return set(re.findall(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{2}/\d{2}/\d{4}\b", text))
 
@@ -264,12 +257,9 @@ def employee_pii(bundle: Path) -> dict[str, set[str]]:
 def pii_hits(out: Path, pii: dict[str, set[str]]) -> list[str]:
     found = []
     for rel, text in texts(out).items():
-        parts = Path(rel).parts
-        skip_dob = Path(rel).name in ITA_DOB_FILES or ITA_DOB_FOLDER in parts
         for kind, needles in pii.items():
             if kind == "date of birth":
-                if not skip_dob:
-                    found += [f"{rel}: {kind} {d}" for d in sorted(_dates(text) & needles)]
+                found += [f"{rel}: {kind} {d}" for d in sorted(_dates(text) & needles)]
                 continue
             found += [f"{rel}: {kind} {n!r}" for n in sorted(needles) if n in text]
     return found
