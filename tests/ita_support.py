@@ -150,3 +150,14 @@ def server_summary(server) -> dict:
             sum(s["establishment_id"] == eid for s in st.submissions.values()),
         )
     return out
+
+
+def handmade_cli(monkeypatch, make=None) -> None:
+    """``oshakit ita submit`` files the hand-made ``make()`` (default :func:`inputs`) instead
+    of a bundle's: no pipeline result, so no stamp of one either."""
+    from oshakit.cli import ita as cli_ita
+    from oshakit.ita import submit as submit_module
+
+    monkeypatch.setattr(cli_ita, "compute", lambda args, filing: None)
+    monkeypatch.setattr("oshakit.outputs.stamp", lambda folder, result: None)
+    monkeypatch.setattr(submit_module, "inputs_from_result", lambda result: (make or inputs)())

@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from ita_support import TOKEN, YEAR, inputs, server_summary
+from ita_support import TOKEN, YEAR, handmade_cli, server_summary
 
-from oshakit.cli import ita as cli_ita
 from oshakit.cli import main
-from oshakit.ita import submit as submit_module
 from oshakit.ita.fake_server import FakeITAServer
 
 
@@ -22,9 +20,7 @@ def server():
 @pytest.fixture
 def handmade(monkeypatch):
     """The command submits hand-made ITA inputs instead of a bundle's."""
-    monkeypatch.setattr(cli_ita, "compute", lambda args, filing: None)
-    monkeypatch.setattr("oshakit.outputs.stamp", lambda folder, result: None)  # no Result
-    monkeypatch.setattr(submit_module, "inputs_from_result", lambda result: inputs())
+    handmade_cli(monkeypatch)
 
 
 def test_dry_run_is_the_default_and_needs_no_token(tmp_path, capsys, monkeypatch, handmade):

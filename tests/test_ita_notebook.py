@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from oshakit.bundle import SAMPLE_BUNDLE
 from oshakit.ita.fake_server import FakeITAServer
 from oshakit.ita.ledger import Ledger
 
@@ -32,5 +34,9 @@ def test_notebook_rehearsal_on_the_sample(tmp_path, monkeypatch):
     assert sorted(held) == names
     text = (tmp_path / "run.ipynb").read_text()
     assert TOKEN not in text and "every gate passed" in text
+    # the case data it files holds dates of birth (MM/DD/YYYY): the notebook shows none
+    births = pd.read_csv(SAMPLE_BUNDLE / "employees.csv", dtype=str)["employees.birth_date"]
+    shown = [d for d in births.dropna() if f"{d[5:7]}/{d[8:10]}/{d[:4]}" in text or d in text]
+    assert shown == []
     assert all(TOKEN not in p.read_text() for p in out.rglob("*") if p.is_file())
     assert json.loads((out / "confidential" / "gates.json").read_text())["ok"] is True

@@ -11,7 +11,7 @@ with ``submission_cases="year"``: an assumption about OSHA's server, stated, not
 from __future__ import annotations
 
 import pytest
-from ita_support import TOKEN, case_rows, client, inputs, year_summary
+from ita_support import TOKEN, case_rows, client, handmade_cli, inputs, year_summary
 
 from oshakit.ita.fake_server import FakeITAServer
 from oshakit.ita.submit import submit
@@ -136,19 +136,15 @@ def test_a_case_taken_off_the_log_stops_its_establishment(tmp_path):
 
 def test_the_cli_exits_1_on_a_removed_case_and_0_when_acknowledged(tmp_path, monkeypatch,
                                                                    capsys):
-    from oshakit.cli import ita as cli_ita
     from oshakit.cli import main
-    from oshakit.ita import submit as submit_module
 
-    monkeypatch.setattr(cli_ita, "compute", lambda args, filing: None)  # no bundle: inputs
     with FakeITAServer(token=TOKEN) as server:
         monkeypatch.setenv("OSHAKIT_ITA_TOKEN", TOKEN)
         args = ["ita", "submit", "b", "--year", "2024", "--out", str(tmp_path),
                 "--base-url", server.base_url]
-        monkeypatch.setattr(submit_module, "inputs_from_result", lambda result: inputs())
+        handmade_cli(monkeypatch)
         assert main(args) == 0
-        monkeypatch.setattr(submit_module, "inputs_from_result",
-                            lambda result: inputs(cases=case_rows()[:1]))
+        handmade_cli(monkeypatch, lambda: inputs(cases=case_rows()[:1]))
         assert main(args) == 1
         assert "2024-002" in capsys.readouterr().out
         assert main([*args, "--keep-removed-cases", "--change-reason", "not recordable"]) == 0

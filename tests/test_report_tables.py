@@ -248,4 +248,3 @@ def test_the_submit_notebook_shows_where_pii_was_found_not_what():
     nb = json.loads((Path(__file__).parents[1] / "notebooks" / "05_submit.ipynb").read_text())
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert "gates.table()" not in code and "display(preview.gates.pii)" not in code
-    assert 'payloads["file"] != "caseData.json"' in code
