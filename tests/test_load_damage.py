@@ -694,11 +694,24 @@ def test_inspect_never_prints_a_traceback(tmp_path, capsys, damage):
 # --- the filing commands on every damaged bundle: same numbers, or a refusal ---------------
 
 
+#: The case data columns that carry the filed numbers and codes (texts may differ when a
+#: damage changed them, as the control bytes do).
+FILED_CASE_COLUMNS = ["case_number", "date_of_incident", "incident_outcome", "dafw_num_away",
+                      "djtr_num_tr", "type_of_incident", "date_of_birth", "date_of_hire"]
+
+
+def filed(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 300A rows and the case data numbers export-ita wrote into ``folder``."""
+    cases = pd.read_csv(folder / "confidential" / "ita_case_data.csv", dtype=str)
+    return (pd.read_csv(folder / "ita_300a.csv", dtype=str),
+            cases[FILED_CASE_COLUMNS].sort_values("case_number", ignore_index=True))
+
+
 @pytest.fixture(scope="module")
-def undamaged_ita(tmp_path_factory) -> pd.DataFrame:
+def undamaged_ita(tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
     out = tmp_path_factory.mktemp("ita")
     assert main(["export-ita", str(SAMPLE_BUNDLE), "--year", "2024", "--out", str(out)]) == 0
-    return pd.read_csv(out / "ita_300a.csv", dtype=str)
+    return filed(out)
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str]:
@@ -716,9 +729,10 @@ def test_filing_commands_file_the_same_numbers_or_refuse_naming_file_and_line(
     out = tmp_path / "out"
     code, said = run_cli(capsys, "export-ita", str(folder), "--year", "2024",
                          "--out", str(out / "ita"))
-    if "refused" not in said:  # nothing that feeds the 2024 log was lost: the same 300A
-        pd.testing.assert_frame_equal(pd.read_csv(out / "ita" / "ita_300a.csv", dtype=str),
-                                      undamaged_ita)
+    if "refused" not in said:  # nothing that feeds the 2024 log was lost: the same filing
+        form300a, cases = filed(out / "ita")
+        pd.testing.assert_frame_equal(form300a, undamaged_ita[0])
+        pd.testing.assert_frame_equal(cases, undamaged_ita[1])
         return
     assert code == 1 and "--accept-rejects" in said
     assert not (out / "ita").exists()  # nothing written
