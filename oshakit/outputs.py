@@ -218,13 +218,15 @@ def withhold(frame: pd.DataFrame, column: str = "column",
     return out
 
 
-def _mentions_pii(value: Any) -> bool:
+def mentions_pii(value: Any) -> bool:
+    """Whether ``value`` (an expectation's arguments or meta: text, dicts, lists) names a
+    :data:`PII_COLUMNS` column anywhere."""
     if isinstance(value, str):
         return value in PII_COLUMNS
     if isinstance(value, dict):
-        return any(map(_mentions_pii, value.values()))
+        return any(map(mentions_pii, value.values()))
     if isinstance(value, (list, tuple)):
-        return any(map(_mentions_pii, value))
+        return any(map(mentions_pii, value))
     return False
 
 
@@ -245,7 +247,7 @@ def protected_checks() -> frozenset[str]:
             continue
         for e in doc.get("expectations", []):
             meta = e.get("meta") or {}
-            if _mentions_pii(e.get("kwargs") or {}) or _mentions_pii(
+            if mentions_pii(e.get("kwargs") or {}) or mentions_pii(
                     {k: v for k, v in meta.items() if k not in ("id", "message")}):
                 ids.add(meta.get("id"))
     return frozenset(i for i in ids if i)

@@ -41,8 +41,6 @@ SITE = "oshakit"
 KEPT_COUNTS = frozenset({
     "element_count", "missing_count", "missing_percent", "unexpected_count",
     "unexpected_percent", "unexpected_percent_total", "unexpected_percent_nonmissing"})
-#: Expectation arguments that name a column.
-_COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 _SEP = " \u00b7 "
 #: Text shown for GX's status icons (Font Awesome classes -> what they mean).
 ICONS = {
@@ -187,16 +185,11 @@ def _store(context: Any, results: dict[str, Any]) -> None:
 
 
 def protected(expectation_kwargs: Any) -> bool:
-    """Whether an expectation is about a protected column (``outputs.PII_COLUMNS``)."""
-    from oshakit.outputs import PII_COLUMNS
+    """Whether an expectation names a protected column (``outputs.PII_COLUMNS``) in any of
+    its arguments (``column``, ``column_A``/``column_B``, ``column_list``...)."""
+    from oshakit.outputs import mentions_pii
 
-    kwargs = dict(expectation_kwargs or {})
-    for name in _COLUMN_KWARGS:
-        value = kwargs.get(name)
-        names = value if isinstance(value, (list, tuple)) else [value]
-        if any(isinstance(n, str) and n in PII_COLUMNS for n in names):
-            return True
-    return False
+    return mentions_pii(dict(expectation_kwargs or {}))
 
 
 def shareable(result: Any) -> Any:
