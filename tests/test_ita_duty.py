@@ -24,16 +24,21 @@ def test_an_establishment_that_owes_nothing_gets_a_note_not_a_filing(tmp_path):
     assert named.table()["status"].tolist() == ["dry-run"]
 
 
-def test_the_sample_with_a_law_office_leaves_it_out(tmp_path):
-    # NAICS 5411 (legal services) is in Appendix A to Subpart B: partially exempt, 1904.2
+def sample_with_naics(tmp_path, code: str, naics: str):
+    """The ITA inputs of the sample's 2025, with establishment ``code`` given ``naics``."""
     folder = tmp_path / "bundle"
     shutil.copytree(SAMPLE_BUNDLE, folder)
     text = (folder / "establishments.csv").read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if x.startswith("PLT03,"))
-    naics = next(v for v in line.split(",") if len(v) == 6 and v.isdigit())
+    line = next(x for x in text.splitlines() if x.startswith(f"{code},"))
+    old = next(v for v in line.split(",") if len(v) == 6 and v.isdigit())
     (folder / "establishments.csv").write_text(
-        text.replace(line, line.replace(naics, "541110")), encoding="utf-8")
-    ins = inputs_from_result(run(folder, 2025))
+        text.replace(line, line.replace(old, naics)), encoding="utf-8")
+    return inputs_from_result(run(folder, 2025))
+
+
+def test_the_sample_with_a_law_office_leaves_it_out(tmp_path):
+    # NAICS 5411 (legal services) is in Appendix A to Subpart B: partially exempt, 1904.2
+    ins = sample_with_naics(tmp_path, "PLT03", "541110")
     assert set(ins.not_due) == {"PLT03"} and "1904.2" in ins.not_due["PLT03"]
     assert ins.case_data_due["PLT03"] is False
     assert ins.case_data_due["PLT01"] is True  # 100+ in an Appendix B industry (3362)
@@ -45,14 +50,7 @@ def test_the_sample_with_a_law_office_leaves_it_out(tmp_path):
 
 def test_the_sample_with_an_unplaceable_naics_sends_no_case_data_and_says_why(tmp_path):
     # recordkeeping.md section 10: an unplaceable NAICS is "reported, never guessed"
-    folder = tmp_path / "bundle"
-    shutil.copytree(SAMPLE_BUNDLE, folder)
-    text = (folder / "establishments.csv").read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if x.startswith("PLT01,"))
-    naics = next(v for v in line.split(",") if len(v) == 6 and v.isdigit())
-    (folder / "establishments.csv").write_text(
-        text.replace(line, line.replace(naics, "990000")), encoding="utf-8")
-    ins = inputs_from_result(run(folder, 2025))
+    ins = sample_with_naics(tmp_path, "PLT01", "990000")
     assert ins.case_data_due["PLT01"] is None and "990000" in ins.duty_unknown["PLT01"]
     result = submit(ins, tmp_path / "ita")
     table = result.table().set_index("establishment_code")
