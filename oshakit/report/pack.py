@@ -38,7 +38,7 @@ GROUPS = (
     ("forms", "Forms (PDF)"),
     ("tables", "Tables (CSV)"),
     ("charts", "Charts"),
-    ("ita", "ITA upload files"),
+    ("ita", "ITA files: the 300A upload, its checks and exceptions"),
     ("validation", "Validation"),
     ("notebooks", "Executed notebooks"),
     ("other", "Stamps and other files"),
