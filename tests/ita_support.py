@@ -11,6 +11,26 @@ from oshakit.ita.token import Token
 
 TOKEN = "s3cr3t-test-token-XYZ"
 YEAR = 2024
+#: What the server holds once :func:`inputs` is filed: per establishment, (establishments,
+#: case numbers, submissions). South Office has fewer than 100 employees: no case data.
+EXPECTED = {"North Plant": (1, ["2024-001", "2024-002"], 1), "South Office": (1, [], 1)}
+
+
+class Killed(BaseException):
+    """Stands for the process being killed: not an Exception, so nothing catches it."""
+
+
+def killer(k: int, when: str) -> dict:
+    """Client hooks that kill the run at the k-th request: just before it leaves (its ledger
+    line says sent) or just after its answer came (before the ledger records it)."""
+    seen = []
+
+    def hook(*_args):
+        seen.append(1)
+        if len(seen) == k:
+            raise Killed
+
+    return {"before_request" if when == "before" else "after_request": hook}
 
 
 def form300a_rows() -> list[dict]:

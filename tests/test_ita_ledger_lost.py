@@ -4,29 +4,22 @@ shapes the client does not know stop the establishment instead of a blind re-POS
 from __future__ import annotations
 
 import pytest
-from ita_support import TOKEN, YEAR, case_rows, client, inputs, server_summary
+from ita_support import (
+    EXPECTED,
+    TOKEN,
+    YEAR,
+    Killed,
+    case_rows,
+    client,
+    inputs,
+    killer,
+    server_summary,
+)
 
 from oshakit.ita.client import TokenRejected
 from oshakit.ita.fake_server import FakeITAServer, Fault
 from oshakit.ita.ledger import LEDGER_FILE
 from oshakit.ita.submit import submit
-
-EXPECTED = {"North Plant": (1, ["2024-001", "2024-002"], 1), "South Office": (1, [], 1)}
-
-
-class Killed(BaseException):
-    """Stands for the process being killed: not an Exception, so nothing catches it."""
-
-
-def _killer(k: int, when: str) -> dict:
-    seen = []
-
-    def hook(*_args):
-        seen.append(1)
-        if len(seen) == k:
-            raise Killed
-
-    return {"before_request" if when == "before" else "after_request": hook}
 
 
 def _requests_of_a_run(run) -> int:
@@ -48,7 +41,7 @@ def test_first_filing_killed_at_any_request_then_ledger_lost(tmp_path_factory, w
         out = tmp_path_factory.mktemp(f"lost{when}{k}-")
         with FakeITAServer(token=TOKEN) as s:
             with pytest.raises(Killed):
-                submit(inputs(), out, client=client(s, **_killer(k, when)))
+                submit(inputs(), out, client=client(s, **killer(k, when)))
             (out / LEDGER_FILE).unlink(missing_ok=True)
             result = submit(inputs(), out, client=client(s))
             assert result.ok, (k, result.table())
@@ -76,7 +69,7 @@ def test_resubmission_killed_at_any_request_then_ledger_lost(tmp_path_factory, w
         with FakeITAServer(token=TOKEN) as s:
             submit(inputs(), out, client=client(s))
             with pytest.raises(Killed):
-                submit(inputs(cases=cases), out, client=client(s, **_killer(k, when)),
+                submit(inputs(cases=cases), out, client=client(s, **killer(k, when)),
                        change_reason="narrative")
             (out / LEDGER_FILE).unlink()
             result = submit(inputs(cases=cases), out, client=client(s),

@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
-from ita_support import TOKEN, YEAR, case_rows, client, inputs, server_summary
+from ita_support import (
+    EXPECTED,
+    TOKEN,
+    YEAR,
+    Killed,
+    case_rows,
+    client,
+    inputs,
+    killer,
+    server_summary,
+)
 
 from oshakit.errors import GateRefused
 from oshakit.ita.fake_server import FakeITAServer, Fault
 from oshakit.ita.ledger import Ledger
 from oshakit.ita.submit import submit
-
-EXPECTED = {"North Plant": (1, ["2024-001", "2024-002"], 1), "South Office": (1, [], 1)}
-
-
-class Killed(BaseException):
-    """Stands for the process being killed: not an Exception, so nothing catches it."""
 
 
 @pytest.fixture
@@ -116,19 +120,6 @@ def _happy_run_requests(tmp_path_factory) -> int:
         return c.requests_sent
 
 
-def _killer(k: int, when: str) -> dict:
-    """Client hooks that kill the run at the k-th request: just before it leaves (its ledger
-    line says sent) or just after its answer came (before the ledger records it)."""
-    seen = []
-
-    def hook(*_args):
-        seen.append(1)
-        if len(seen) == k:
-            raise Killed
-
-    return {"before_request" if when == "before" else "after_request": hook}
-
-
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_resume_after_a_kill_between_any_two_requests(tmp_path_factory, when):
     total = _happy_run_requests(tmp_path_factory)
@@ -137,7 +128,7 @@ def test_resume_after_a_kill_between_any_two_requests(tmp_path_factory, when):
         out = tmp_path_factory.mktemp(f"kill{when}{k}-")
         with FakeITAServer(token=TOKEN) as s:
             with pytest.raises(Killed):
-                submit(inputs(), out, client=client(s, **_killer(k, when)))
+                submit(inputs(), out, client=client(s, **killer(k, when)))
             result = submit(inputs(), out, client=client(s))
             assert result.ok, (k, result.table())
             assert server_summary(s) == EXPECTED, k
@@ -153,7 +144,7 @@ def test_resume_after_a_kill_during_a_resubmission(tmp_path_factory, when):
         with FakeITAServer(token=TOKEN) as s:
             submit(inputs(), out, client=client(s))
             with pytest.raises(Killed):
-                submit(inputs(cases=cases), out, client=client(s, **_killer(k, when)),
+                submit(inputs(cases=cases), out, client=client(s, **killer(k, when)),
                        change_reason="narrative")
             result = submit(inputs(cases=cases), out, client=client(s), change_reason="narrative")
             assert result.ok, (k, result.table())
