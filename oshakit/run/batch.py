@@ -161,7 +161,10 @@ def run_batch(
         bar = tqdm(total=len(units), desc=f"oshakit run {year}", unit="est-yr",
                    disable=not progress, initial=len(units) - len(todo))
 
+        year_view = result.select(year=year)
+
         def done(entry: Entry) -> None:
+            entry.outputs += _stamp_unit(root, entry, year_view)
             manifest.entries[entry.unit] = entry
             manifest.save()
             bar.set_postfix_str(f"{entry.unit} {entry.status}")
@@ -287,7 +290,6 @@ def _execute_notebooks(unit: Unit) -> Entry:
         if error:
             break
     written += sorted(p for p in (unit_dir / CONFIDENTIAL).rglob("*") if p.is_file())
-    written += _stamp_unit(unit, unit_dir, written)
     return Entry(
         unit=unit.name,
         year=unit.year,
@@ -298,8 +300,7 @@ def _execute_notebooks(unit: Unit) -> Entry:
         parameters={source.name: recorded(params, unit_dir / source.stem)
                     for source, params in unit.notebooks},
         notebooks=timings,
-        outputs=[{"path": p.relative_to(unit.root).as_posix(), "sha256": sha256_file(p),
-                  "bytes": p.stat().st_size} for p in written],
+        outputs=[_output(p, unit.root) for p in written],
         error=error,
     )
 
@@ -337,18 +338,25 @@ def _clean_record(notebook: Path, params: dict[str, Any]) -> None:
     nbformat.write(nb, notebook)
 
 
-def _stamp_unit(unit: Unit, unit_dir: Path, written: list[Path]) -> list[Path]:
-    """Stamp the unit's folder (``README.txt``, ``run.json``) with the year's computation,
-    listing every file its notebooks wrote: the executed notebooks, their HTML copies and
-    artifacts (the whole-bundle profile has no stamp of its own), the confidential ones.
-    Nothing when the year's result cannot be opened (the unit has then failed anyway)."""
+def _output(path: Path, root: Path) -> dict[str, Any]:
+    """A file a unit wrote, as its manifest entry lists it."""
+    return {"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path),
+            "bytes": path.stat().st_size}
+
+
+def _stamp_unit(root: Path, entry: Entry, result: Result) -> list[dict[str, Any]]:
+    """Stamp a unit's folder (``README.txt``, ``run.json``) with the year's computation
+    (``result``, which the run holds: no worker reopens it), listing every file its
+    notebooks wrote: the executed notebooks, their HTML copies and artifacts (the
+    whole-bundle profile has no stamp of its own), the confidential ones. Nothing for a unit
+    that wrote nothing (its execution crashed). Returns the stamp's manifest outputs."""
     from oshakit.outputs import stamp
 
-    try:
-        result = Result.open(unit.root / RESULT_DIR).select(year=unit.year)
-    except OshakitError:
+    if not entry.outputs:
         return []
-    return [stamp(unit_dir, result, written), unit_dir / "run.json"]
+    unit_dir = root / entry.unit
+    written = [root / o["path"] for o in entry.outputs]
+    return [_output(p, root) for p in (stamp(unit_dir, result, written), unit_dir / "run.json")]
 
 
 def _saved(root: Path) -> str | None:
