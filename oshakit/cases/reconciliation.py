@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,17 +63,6 @@ class Reconciliation:
     eh_diff: pd.DataFrame
     policy: Policy
     year: int | None = None
-
-    def for_establishment(self, code: str) -> Reconciliation:
-        """The same reconciliation restricted to one establishment's cases, exceptions and
-        EH comparison (the row accounting stays the bundle's)."""
-
-        def only(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["establishment_code"] == code].reset_index(drop=True)
-
-        return replace(
-            self, cases=only(self.cases), log=only(self.log),
-            exceptions=only(self.exceptions), eh_diff=only(self.eh_diff))
 
     def explain(self, case: str | None = None) -> str:
         """How every value of a case was derived, by case number or case key; with no
