@@ -15,7 +15,7 @@ Nothing here computes a filed number: the Result holds them all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -24,6 +24,10 @@ from oshakit.outputs import withhold
 from oshakit.problems import SEVERITIES, severity_order
 from oshakit.report.html import DASH, Html, bullets, esc, heading, join, note
 from oshakit.result import Result
+
+if TYPE_CHECKING:  # imported only for the types: GX and the ITA gates load lazily
+    from oshakit.ita.gates import GateReport
+    from oshakit.validate.run import Validation
 
 #: Form 300A columns of the summary table, G..M, with the letter and what OSHA calls them.
 FORM_300A = {
@@ -620,7 +624,7 @@ def forms_table(written: Mapping[str, Mapping[str, Any]],
 
 # --- 01_profile -------------------------------------------------------------------------
 
-def validation_headline(validation: Any, year: int | None = None,
+def validation_headline(validation: Validation, year: int | None = None,
                         fingerprint: str | None = None) -> Html:
     """Errors and warnings found by the validation, and where they are; ``fingerprint``:
     the input fingerprint of the bundle validated."""
@@ -648,7 +652,7 @@ def validation_headline(validation: Any, year: int | None = None,
     return Html(f'<div class="oshakit-headline">{block.html}</div>', block.text)
 
 
-def validation_files(validation: Any) -> Html:
+def validation_files(validation: Validation) -> Html:
     return table(validation.summary, "validation_files", labels={
         "file": "File", "kind": "Kind", "rows": "Rows", "expectations": "Expectations",
         "run": "Run", "skipped": "Skipped", "passed": "Passed", "failed": "Failed",
@@ -657,7 +661,7 @@ def validation_files(validation: Any) -> Html:
         decimals=1, empty="None found: no file was validated.")
 
 
-def worst_columns(validation: Any, n: int = 10) -> Html:
+def worst_columns(validation: Validation, n: int = 10) -> Html:
     worst = validation.worst_columns(n)
     worst = worst[(worst["errors"] > 0) | (worst["warnings"] > 0)]
     return table(worst, "worst_columns", labels={
@@ -665,7 +669,7 @@ def worst_columns(validation: Any, n: int = 10) -> Html:
         empty="None found: no column has a finding.")
 
 
-def findings(validation: Any, year: int | None = None,
+def findings(validation: Validation, year: int | None = None,
              max_rows: int = MAX_ROWS) -> Html:
     """The findings as a shareable report shows them: values (and messages quoting them)
     of the employee PII columns read "withheld", as in the shareable findings.csv."""
@@ -678,7 +682,7 @@ def findings(validation: Any, year: int | None = None,
         empty="None found: every expectation passed.")
 
 
-def profile(validation: Any, max_rows: int = MAX_ROWS) -> Html:
+def profile(validation: Validation, max_rows: int = MAX_ROWS) -> Html:
     """The column profile as a shareable report shows it: min, max and top values of the
     employee PII columns read "withheld", as in the shareable profile.csv."""
     shown = validation.profile
@@ -702,7 +706,7 @@ def _pii_reason(hit: Mapping[str, Any]) -> str:
             f"(PII must not be sent; what matched is in {PII_REPORT})")
 
 
-def gates(gate_report: Any) -> Html:
+def gates(gate_report: GateReport) -> Html:
     """The gates' verdict per establishment and reason, as a shareable report shows it: a
     refusal by the PII scan names the case, the field and the kind of PII, never the text
     that matched (that is in ``confidential/pii_report.csv``)."""
@@ -718,7 +722,7 @@ def gates(gate_report: Any) -> Html:
         empty="None found: no establishment to file.")
 
 
-def pii_found(gate_report: Any) -> Html:
+def pii_found(gate_report: GateReport) -> Html:
     """What the PII scan found, counted by establishment, case, field and kind; the matched
     text and why it counts (which quotes the bundle's names) stay in
     ``confidential/pii_report.csv``."""
